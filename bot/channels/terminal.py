@@ -1,0 +1,70 @@
+"""Terminal rendering of answers and reviews (rich)."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.text import Text
+
+from bot.core.models import Answer, Citation, Review
+
+_VERDICT = {
+    "ok": ("OK to post", "bold green"),
+    "caution": ("Change before posting", "bold yellow"),
+    "do_not_post": ("Do not post", "bold red"),
+}
+_VERDICT_NL = {"ok": "Prima om te plaatsen", "caution": "Pas aan voor plaatsen", "do_not_post": "Niet plaatsen"}
+_SEVERITY = {"high": "red", "medium": "yellow", "low": "cyan"}
+
+
+def citation_text(c: Citation, n: int | None = None) -> Text:
+    head = Text()
+    if n is not None:
+        head.append(f"{n}. ", style="bold")
+    head.append(c.organisation, style="bold")
+    head.append(f" — {c.document} › ")
+    head.append(c.section, style="bold")
+    if c.cao:
+        head.append("  [" + "; ".join(c.cao) + "]", style="magenta")
+    head.append("\n   “", style="dim")
+    head.append(c.quote, style="italic")
+    head.append("”", style="dim")
+    return head
+
+
+def render_answer(answer: Answer) -> Group:
+    style = "yellow" if answer.abstained else "green"
+    parts = [Panel(Text(answer.answer), title=answer.question[:80], border_style=style)]
+    for n, c in enumerate(answer.citations, 1):
+        parts.append(citation_text(c, n))
+    return Group(*parts)
+
+
+def render_review(review: Review, draft: str) -> Group:
+    label, style = _VERDICT[review.verdict]
+    if review.language == "nl":
+        label = _VERDICT_NL[review.verdict]
+    highlighted = Text(draft if len(draft) <= 4000 else draft[:4000] + " …")
+    for f in review.findings:
+        if f.start < len(highlighted.plain):
+            highlighted.stylize(f"reverse {_SEVERITY[f.severity]}", f.start, min(f.end, len(highlighted.plain)))
+    parts = [Panel(highlighted, title=Text(label, style=style), border_style=style.split()[-1])]
+    for n, f in enumerate(review.findings, 1):
+        t = Text()
+        t.append(f"{n}. [{f.severity}] {f.rule}", style=f"bold {_SEVERITY[f.severity]}")
+        t.append(f"  “{f.excerpt}”\n", style="italic")
+        t.append(f"   {f.message}\n")
+        if f.suggestion:
+            t.append("   → " + f.suggestion + "\n", style="green")
+        parts.append(t)
+        for c in f.citations:
+            parts.append(citation_text(c))
+    if review.related:
+        parts.append(Text("\nRelated guidelines" if review.language == "en" else "\nGerelateerde richtlijnen", style="bold"))
+        for n, c in enumerate(review.related, 1):
+            parts.append(citation_text(c, n))
+    return Group(*parts)
+
+
+def make_console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)

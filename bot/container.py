@@ -1,0 +1,85 @@
+"""Wiring: build the components from Settings and hand the core its ports.
+
+This is the only place that knows which implementation sits behind a port.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.core.answering import Answerer, RetrievalConfig, Retriever
+from bot.core.assistant import Assistant
+from bot.core.catalogue import Catalogue
+from bot.core.models import OrganisationInfo
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def load_organisations(knowledge_dir: Path) -> dict[str, OrganisationInfo]:
+    out: dict[str, OrganisationInfo] = {}
+    for meta_path in sorted((knowledge_dir / "documents").glob("*.yaml")):
+        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
+        contact = meta.get("contact") or {}
+        out[meta["id"]] = OrganisationInfo(
+            org=meta["id"],
+            organisation=meta["organisation"],
+            organisation_en=meta.get("organisation_en", meta["organisation"]),
+            document=meta["title"],
+            collective_agreement=meta.get("collective_agreement"),
+            contact_nl=contact.get("nl", ""),
+            contact_en=contact.get("en", contact.get("nl", "")),
+        )
+    return out
+
+
+@dataclass
+class Components:
+    settings: Settings
+    embeddings: object
+    store: object
+
+
+def build_store(settings: Settings, embeddings=None):
+    from bot.infra.chroma_store import ChromaPassageStore, make_client
+    from bot.infra.embedders import make_embeddings
+
+    embeddings = embeddings or make_embeddings(settings.embedding_model, settings.embedding_threads)
+    client = make_client(settings.chroma_dir, settings.chroma_host, settings.chroma_port)
+    return ChromaPassageStore(client, embeddings)
+
+
+def ingest(settings: Settings, store=None, show_progress: bool | None = None):
+    from ingest.pipeline import run_ingest
+
+    store = store or build_store(settings)
+    return run_ingest(settings.knowledge_dir, store, show_progress=show_progress), store
+
+
+def build_assistant(settings: Settings, store=None, config: RetrievalConfig | None = None) -> Assistant:
+    from bot.infra.lexical import BM25Index
+
+    store = store or build_store(settings)
+    if store.count() == 0:
+        # A store that was never ingested is ingested on first use.
+        report, _ = ingest(settings, store)
+        log.info("store was empty: %s", report.summary())
+    passages = store.all()
+    organisations = load_organisations(settings.knowledge_dir)
+    catalogue = Catalogue(passages, organisations)
+    lexical = BM25Index(passages, [p.embedding_text() for p in passages])
+    retriever = Retriever(store.embeddings, store, lexical, config or RetrievalConfig())
+    answerer = Answerer(retriever, organisations)
+    reviewer = None
+    try:
+        from bot.core.review import Reviewer
+    except ImportError:
+        Reviewer = None
+    if Reviewer is not None:
+        reviewer = Reviewer(catalogue, retriever)
+    default_org = settings.default_org
+    return Assistant(answerer, catalogue, retriever, reviewer=reviewer, default_org=default_org)

@@ -1,0 +1,153 @@
+"""Domain models shared by answering, review and onboarding."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+Language = Literal["nl", "en"]
+Severity = Literal["high", "medium", "low"]
+Verdict = Literal["ok", "caution", "do_not_post"]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One retrievable unit of a policy document, as stored in the index.
+
+    `text` is verbatim from the source. `kind` is "guideline" (a heading and
+    its whole body), "sentence" (one sentence of a longer guideline), "item"
+    (one Do or Don't of a list) or "cao" (a collective-agreement article).
+    `guideline` is the stable key of the guideline a passage belongs to, so
+    that hits on a sentence and on its guideline count as one citation.
+    """
+
+    id: str
+    org: str
+    organisation: str
+    document: str
+    section: str
+    path: tuple[str, ...]
+    kind: str
+    text: str
+    guideline: str
+    slot: str
+    order: int
+    cao: tuple[str, ...] = ()
+    topics: str = ""
+    summary_en: str = ""
+    summary_nl: str = ""
+
+    def summary(self, language: Language) -> str:
+        return self.summary_en if language == "en" else self.summary_nl
+
+    def embedding_text(self) -> str:
+        """What the embedder and BM25 see: organisation, document and heading
+        path give a short passage context; topics add English and Dutch search
+        words. Quotes always come from `text`, never from this."""
+        head = " › ".join(x for x in self.path if x)
+        lines = [f"{self.organisation} — {self.document} — {head}", self.text]
+        if self.topics:
+            lines.append(self.topics)
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Citation:
+    organisation: str
+    document: str
+    section: str
+    quote: str
+    cao: tuple[str, ...]
+    score: float
+    org: str = field(default="", compare=False)
+
+    def to_dict(self) -> dict:
+        return {
+            "organisation": self.organisation,
+            "document": self.document,
+            "section": self.section,
+            "quote": self.quote,
+            "cao": list(self.cao),
+            "score": round(float(self.score), 4),
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    language: Language
+    abstained: bool
+    answer: str
+    citations: tuple[Citation, ...]
+    short_answer: str = ""
+    contacts: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "language": self.language,
+            "abstained": self.abstained,
+            "answer": self.answer,
+            "citations": [c.to_dict() for c in self.citations],
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: Severity
+    start: int
+    end: int
+    excerpt: str
+    message: str
+    suggestion: str
+    citations: tuple[Citation, ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "start": self.start,
+            "end": self.end,
+            "excerpt": self.excerpt,
+            "message": self.message,
+            "suggestion": self.suggestion,
+            "citations": [c.to_dict() for c in self.citations],
+        }
+
+
+@dataclass(frozen=True)
+class Review:
+    verdict: Verdict
+    language: Language
+    findings: tuple[Finding, ...]
+    related: tuple[Citation, ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "verdict": self.verdict,
+            "language": self.language,
+            "findings": [f.to_dict() for f in self.findings],
+            "related": [c.to_dict() for c in self.related],
+        }
+
+
+@dataclass(frozen=True)
+class OrganisationInfo:
+    """What the core knows of an organisation, from its document metadata."""
+
+    org: str
+    organisation: str
+    organisation_en: str
+    document: str
+    collective_agreement: str | None
+    contact_nl: str
+    contact_en: str
+
+    def contact(self, language: Language) -> str:
+        return self.contact_en if language == "en" else self.contact_nl
+
+
+def as_plain(obj) -> dict:
+    """Dataclass to plain dict (for debugging and storage of non-draft data)."""
+    return asdict(obj)

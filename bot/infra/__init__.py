@@ -1,0 +1,1 @@
+"""Infrastructure behind the core's ports: embedders, Chroma, BM25, SQL."""

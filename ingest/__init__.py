@@ -1,0 +1,1 @@
+"""Ingest: turn the documents in knowledge/ into passages and write the store."""

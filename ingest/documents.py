@@ -1,0 +1,405 @@
+"""Read policy documents and their metadata from knowledge/ and cut them into
+structure-aware passages.
+
+A document is a text file (.txt, .md or .html) with a YAML file of the same
+stem beside it. Adding a document needs no code: drop both files into
+knowledge/documents/ and run `socialpolicy ingest`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html.parser
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.core.models import OrganisationInfo, Passage
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm")
+CITABLE_ROLES = {"policy"}
+
+_BULLET = re.compile(r"^\s*[•\-\*·▪◦]\s+(?P<text>.+)$")
+_NUMBERED = re.compile(r"^\s*(?P<num>\d{1,2})[.)]\s+(?P<text>.+)$")
+_MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
+# A sentence ends at . ! or ? (optionally closed by a bracket or quote) before
+# whitespace and a capital, digit or opening quote.
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][)\"'’”]))\s+(?=[A-Z0-9ÀÉÈÖÜ\"'‘“(])")
+
+
+class KnowledgeError(ValueError):
+    """The knowledge base is inconsistent (bad metadata, a missing marker…)."""
+
+
+@dataclass
+class Section:
+    heading: str
+    path: tuple[str, ...]
+    paragraphs: list[str] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    path: Path
+    meta: dict
+    text: str
+    sections: list[Section]
+
+    @property
+    def id(self) -> str:
+        return self.meta["id"]
+
+    def info(self) -> OrganisationInfo:
+        contact = self.meta.get("contact") or {}
+        return OrganisationInfo(
+            org=self.meta["id"],
+            organisation=self.meta["organisation"],
+            organisation_en=self.meta.get("organisation_en", self.meta["organisation"]),
+            document=self.meta["title"],
+            collective_agreement=self.meta.get("collective_agreement"),
+            contact_nl=contact.get("nl", ""),
+            contact_en=contact.get("en", contact.get("nl", "")),
+        )
+
+
+# --------------------------------------------------------------------------- reading
+
+def read_text(path: Path) -> str:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise KnowledgeError(f"{path}: not UTF-8 text ({exc})") from exc
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if path.suffix.lower() in (".html", ".htm"):
+        text = _html_to_text(text)
+    return text
+
+
+class _HtmlText(html.parser.HTMLParser):
+    """Block-level HTML to lines: headings become markdown headings, list items
+    bullets, so the same structure rules apply."""
+
+    BLOCKS = {"p", "div", "br", "section", "article", "tr", "ul", "ol"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self.buf: list[str] = []
+        self.prefix = ""
+        self.skip = 0
+
+    def flush(self) -> None:
+        line = " ".join("".join(self.buf).split())
+        if line:
+            self.lines.append(self.prefix + line)
+            self.lines.append("")
+        self.buf, self.prefix = [], ""
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "nav", "footer"):
+            self.skip += 1
+        elif re.fullmatch(r"h[1-6]", tag):
+            self.flush()
+            self.prefix = "#" * int(tag[1]) + " "
+        elif tag == "li":
+            self.flush()
+            self.prefix = "• "
+        elif tag in self.BLOCKS:
+            self.flush()
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "nav", "footer"):
+            self.skip = max(0, self.skip - 1)
+        elif re.fullmatch(r"h[1-6]", tag) or tag == "li" or tag in self.BLOCKS:
+            self.flush()
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.buf.append(data)
+
+
+def _html_to_text(source: str) -> str:
+    parser = _HtmlText()
+    parser.feed(source)
+    parser.flush()
+    return "\n".join(parser.lines)
+
+
+def load_meta(path: Path) -> dict:
+    meta_path = path.with_suffix(".yaml")
+    if not meta_path.exists():
+        raise KnowledgeError(f"{path.name}: metadata file {meta_path.name} is missing")
+    meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
+    for key in ("id", "organisation", "title", "language"):
+        if not meta.get(key):
+            raise KnowledgeError(f"{meta_path.name}: '{key}' is required")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", str(meta["id"])):
+        raise KnowledgeError(f"{meta_path.name}: id must be lower-case letters, digits, - or _")
+    return meta
+
+
+# --------------------------------------------------------------------------- structure
+
+def _roles(lines: list[str], regions: list[dict], name: str) -> list[str]:
+    """The role of each line: regions run from their marker line to the next."""
+    if not regions:
+        return ["policy"] * len(lines)
+    roles: list[str] = []
+    pending = list(regions)
+    role = "commentary"  # text before the first marker is never policy
+    for line in lines:
+        if pending and line.strip().startswith(pending[0]["from"]):
+            role = pending.pop(0)["role"]
+        roles.append(role)
+    if pending:
+        raise KnowledgeError(f"{name}: region marker not found: {pending[0]['from']!r}")
+    return roles
+
+
+def _clean_item(text: str) -> str:
+    """Strip markdown emphasis that wraps a whole item; the rest stays verbatim."""
+    text = text.strip()
+    for mark in ("**", "__", "*", "_"):
+        if len(text) > 2 * len(mark) and text.startswith(mark) and text.endswith(mark):
+            return text[len(mark):-len(mark)].strip()
+    return text
+
+
+def _looks_like_heading(line: str, next_line: str | None) -> bool:
+    words = line.split()
+    if not words or len(words) > 10 or len(line) > 90 or next_line is None:
+        return False
+    if line.endswith((":", ",", ";")):
+        return False
+    if line[-1] in ".!":
+        # Short sentence-like headings ("Begrijp uw persoonlijke verantwoordelijkheid.")
+        # are headings only when a longer body or a list follows.
+        return len(words) <= 8 and (
+            len(next_line) > len(line) * 1.5 or bool(_NUMBERED.match(next_line) or _BULLET.match(next_line))
+        )
+    return True
+
+
+def parse_structure(text: str, meta: dict, name: str = "") -> list[Section]:
+    lines = text.split("\n")
+    roles = _roles(lines, meta.get("regions") or [], name)
+    groups = set(meta.get("groups") or [])
+    keep = [(i, ln.strip()) for i, ln in enumerate(lines) if ln.strip() and roles[i] in CITABLE_ROLES]
+
+    sections: list[Section] = []
+    group: str | None = None
+    current: Section | None = None
+    # A line right after a guideline heading is its body, never a heading;
+    # after a group heading ("Algemene richtlijnen") a guideline may follow.
+    prev_was_heading = False
+    title = " ".join(str(meta["title"]).split()).casefold()
+    for n, (idx, line) in enumerate(keep):
+        prev_line = keep[n - 1][1] if n else None
+        next_line = keep[n + 1][1] if n + 1 < len(keep) else None
+        contiguous_next = next_line if n + 1 < len(keep) and roles[keep[n + 1][0]] == roles[idx] else None
+
+        heading: str | None = None
+        level = 2
+        is_item: str | None = None
+        md = _MD_HEADING.match(line)
+        num = _NUMBERED.match(line)
+        bullet = _BULLET.match(line)
+        if md:
+            heading, level = _clean_item(md["text"]), len(md["hashes"])
+        elif bullet:
+            is_item = bullet["text"]
+        elif num:
+            in_run = any(x is not None and _NUMBERED.match(x) for x in (prev_line, next_line))
+            if in_run:
+                is_item = num["text"]
+            elif not prev_was_heading:
+                heading = line
+        elif not prev_was_heading and _looks_like_heading(line, contiguous_next):
+            heading = line
+
+        if heading is not None and n == 0 and " ".join(heading.split()).casefold() == title:
+            continue  # the document's own title line, not a section
+        if heading is not None:
+            is_group = heading in groups or bool(md and level == 1)
+            if is_group:
+                group = heading
+                path: tuple[str, ...] = (heading,)
+            else:
+                path = (group, heading) if group else (heading,)
+            current = Section(heading=heading, path=path)
+            sections.append(current)
+            prev_was_heading = not is_group
+            continue
+        prev_was_heading = False
+        if current is None:
+            current = Section(heading=meta["title"], path=(meta["title"],))
+            sections.append(current)
+        if is_item is not None:
+            current.items.append(_clean_item(is_item))
+        else:
+            current.paragraphs.append(line)
+    return [s for s in sections if s.paragraphs or s.items]
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip()]
+
+
+# --------------------------------------------------------------------------- passages
+
+@dataclass
+class Annotations:
+    default_cao: tuple[str, ...]
+    sections: dict
+
+
+def load_annotations(root: Path, doc_id: str) -> Annotations:
+    path = root / "guidelines" / f"{doc_id}.yaml"
+    if not path.exists():
+        return Annotations((), {})
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return Annotations(tuple(data.get("default_cao") or ()), data.get("sections") or {})
+
+
+def _part_note(note: dict, text: str) -> dict:
+    for part in note.get("parts") or ():
+        if text.startswith(part["match"]):
+            return part
+    return {}
+
+
+def _stable_id(*parts: object) -> str:
+    blob = json.dumps(parts, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:24]
+
+
+def _passage(doc: Document, section: Section, kind: str, text: str, slot: str, order: int,
+             note: dict, part: dict, default_cao: tuple[str, ...]) -> Passage:
+    cao = tuple(part.get("cao") or note.get("cao") or default_cao)
+    summary = part.get("summary") or ({} if kind != "guideline" and part else note.get("summary")) or {}
+    if not summary and kind != "guideline":
+        summary = note.get("summary") or {}
+    topics = ", ".join(t for t in (note.get("topics", ""), part.get("topics", "")) if t)
+    fields = dict(
+        org=doc.id,
+        organisation=doc.meta["organisation"],
+        document=doc.meta["title"],
+        section=section.heading,
+        path=section.path,
+        kind=kind,
+        text=text,
+        guideline=f"{doc.id}:{section.heading}" if kind != "item" else f"{doc.id}:{section.heading}:{slot}",
+        slot=slot,
+        order=order,
+        cao=cao,
+        topics=topics,
+        summary_en=summary.get("en", ""),
+        summary_nl=summary.get("nl", ""),
+    )
+    return Passage(id=_stable_id(fields), **fields)
+
+
+def document_passages(doc: Document, annotations: Annotations) -> list[Passage]:
+    """Cut one document into passages: a guideline (heading plus body) per
+    section, each sentence of a longer guideline, and each list item alone."""
+    # CAO articles are only ever named for a document that cites an agreement.
+    default_cao = annotations.default_cao if doc.meta.get("collective_agreement") else ()
+    out: list[Passage] = []
+    order = 0
+    for s_idx, section in enumerate(doc.sections):
+        note = annotations.sections.get(section.heading) or {}
+        if not doc.meta.get("collective_agreement"):
+            note = {k: v for k, v in note.items() if k != "cao"}
+        base = f"{doc.id}/{s_idx}"
+        if section.paragraphs:
+            body = "\n".join(section.paragraphs)
+            out.append(_passage(doc, section, "guideline", body, f"{base}/g", order, note, {}, default_cao))
+            order += 1
+            sentences = [s for p in section.paragraphs for s in split_sentences(p)]
+            if len(sentences) > 1:
+                for n, sentence in enumerate(sentences):
+                    part = _part_note(note, sentence)
+                    out.append(_passage(doc, section, "sentence", sentence, f"{base}/s{n}", order, note, part, default_cao))
+                    order += 1
+        for n, item in enumerate(section.items):
+            part = _part_note(note, item)
+            out.append(_passage(doc, section, "item", item, f"{base}/i{n}", order, note, part, default_cao))
+            order += 1
+    return out
+
+
+def cao_passages(root: Path, documents: dict[str, Document]) -> list[Passage]:
+    out: list[Passage] = []
+    for path in sorted((root / "cao").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        doc = documents.get(data.get("document", ""))
+        if doc is None:
+            raise KnowledgeError(f"{path.name}: document {data.get('document')!r} is not in knowledge/documents")
+        for n, art in enumerate(data.get("articles") or ()):
+            fields = dict(
+                org=doc.id,
+                organisation=doc.meta["organisation"],
+                document=data["agreement"],
+                section=art["title"],
+                path=(data["agreement"], art["title"]),
+                kind="cao",
+                text=art["text"],
+                guideline=f"cao:{art['id']}",
+                slot=f"cao/{path.stem}/{n}",
+                order=10_000 + n,
+                cao=(art["id"],),
+                topics=f"{data.get('short', '')} {art['title']}",
+            )
+            out.append(Passage(id=_stable_id(fields), **fields))
+    return out
+
+
+def cao_articles(root: Path) -> dict[str, dict]:
+    articles: dict[str, dict] = {}
+    for path in sorted((root / "cao").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for art in data.get("articles") or ():
+            articles[art["id"]] = {**art, "agreement": data["agreement"], "document": data.get("document")}
+    return articles
+
+
+@dataclass
+class KnowledgeBase:
+    root: Path
+    documents: dict[str, Document]
+    passages: list[Passage]
+
+    def organisations(self) -> dict[str, OrganisationInfo]:
+        return {d.id: d.info() for d in self.documents.values()}
+
+
+def load_documents(root: Path) -> dict[str, Document]:
+    docs_dir = root / "documents"
+    if not docs_dir.is_dir():
+        raise KnowledgeError(f"{docs_dir}: no documents folder")
+    documents: dict[str, Document] = {}
+    for path in sorted(docs_dir.iterdir()):
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            continue
+        meta = load_meta(path)
+        if meta["id"] in documents:
+            raise KnowledgeError(f"{path.name}: id {meta['id']!r} is used twice")
+        text = read_text(path)
+        documents[meta["id"]] = Document(path, meta, text, parse_structure(text, meta, path.name))
+    if not documents:
+        raise KnowledgeError(f"{docs_dir}: no documents ({', '.join(SUPPORTED_SUFFIXES)})")
+    return documents
+
+
+def load_knowledge(root: Path) -> KnowledgeBase:
+    documents = load_documents(root)
+    passages: list[Passage] = []
+    for doc in documents.values():
+        passages.extend(document_passages(doc, load_annotations(root, doc.id)))
+    passages.extend(cao_passages(root, documents))
+    return KnowledgeBase(root, documents, passages)
