@@ -242,6 +242,86 @@ def serve(
         fail(str(exc), code=1)
 
 
+class Lang(str, Enum):
+    nl = "nl"
+    en = "en"
+
+
+onboarding_app = typer.Typer(help="Onboarding for new staff: the quiz as data, and a completion report.",
+                             no_args_is_help=True)
+app.add_typer(onboarding_app, name="onboarding")
+
+
+@onboarding_app.command("quiz")
+def onboarding_quiz(
+    org: Org = typer.Option(..., "--org", help="The organisation whose quiz to print."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    lang: Lang = typer.Option(Lang.nl, "--lang", help="Language of the scenarios."),
+) -> None:
+    """Print the scenario quiz of an organisation."""
+    settings = _settings()
+    _setup_logging(settings)
+    quiz = _assistant(settings).onboarding.quiz(org.value, lang.value)
+    if as_json:
+        _print_json(quiz.to_dict())
+        return
+    from bot.channels.terminal import make_console, render_quiz
+
+    make_console().print(render_quiz(quiz))
+
+
+@onboarding_app.command("report")
+def onboarding_report() -> None:
+    """Print onboarding completion per person as CSV, for a manager."""
+    settings = _settings()
+    _setup_logging(settings)
+    from bot.container import build_database
+    from bot.core.onboarding import report_csv
+
+    # The report needs only the progress store, not the models.
+    sys.stdout.write(report_csv(build_database(settings).progress))
+
+
+@app.command()
+def onboard(
+    org: Optional[Org] = typer.Option(None, "--org", help="Your organisation (default: the configured one, else asked)."),
+    lang: Lang = typer.Option(Lang.nl, "--lang", help="Language of the tour and quiz."),
+    user: Optional[str] = typer.Option(None, "--user", help="Name to record your progress under (default: your login)."),
+) -> None:
+    """Take the guided tour and the scenario quiz in the terminal."""
+    settings = _settings()
+    _setup_logging(settings)
+    from bot.channels.terminal_onboarding import run_onboard
+
+    code = run_onboard(_assistant(settings), org.value if org else settings.default_org, lang.value, user)
+    raise typer.Exit(code)
+
+
+@app.command("eval")
+def evaluate(
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Score the golden sets: retrieval, CAO citations, abstention, review precision and recall."""
+    settings = _settings()
+    _setup_logging(settings)
+    from bot.evaluation.evaluate import run_eval
+
+    raise typer.Exit(run_eval(settings, as_json))
+
+
+@app.command()
+def bench(
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    quick: bool = typer.Option(False, "--quick", help="Smaller scale run (for a smoke test)."),
+) -> None:
+    """Benchmark socialpolicy against a plain LangChain RAG baseline."""
+    settings = _settings()
+    _setup_logging(settings)
+    from bot.evaluation.bench import run_bench
+
+    raise typer.Exit(run_bench(settings, as_json, quick))
+
+
 def main() -> None:
     app()
 

@@ -60,7 +60,23 @@ def ingest(settings: Settings, store=None, show_progress: bool | None = None):
     return run_ingest(settings.knowledge_dir, store, show_progress=show_progress), store
 
 
-def build_assistant(settings: Settings, store=None, config: RetrievalConfig | None = None) -> Assistant:
+def load_quiz_data(knowledge_dir: Path) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for path in sorted((knowledge_dir / "quiz").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        out[data.get("organisation", path.stem)] = data
+    return out
+
+
+def build_database(settings: Settings):
+    from bot.infra.storage import Database
+
+    return Database(settings.sql_url)
+
+
+def build_assistant(settings: Settings, store=None, config: RetrievalConfig | None = None,
+                    database=None) -> Assistant:
+    from bot.core.onboarding import Onboarding
     from bot.infra.lexical import BM25Index
 
     store = store or build_store(settings)
@@ -81,5 +97,7 @@ def build_assistant(settings: Settings, store=None, config: RetrievalConfig | No
         Reviewer = None
     if Reviewer is not None:
         reviewer = Reviewer(catalogue, retriever)
-    default_org = settings.default_org
-    return Assistant(answerer, catalogue, retriever, reviewer=reviewer, default_org=default_org)
+    database = database or build_database(settings)
+    onboarding = Onboarding(catalogue, load_quiz_data(settings.knowledge_dir), database.progress)
+    return Assistant(answerer, catalogue, retriever, reviewer=reviewer, onboarding=onboarding,
+                     default_org=settings.default_org, feedback=database.feedback, events=database.events)

@@ -66,5 +66,19 @@ def render_review(review: Review, draft: str) -> Group:
     return Group(*parts)
 
 
+def render_quiz(quiz) -> Group:
+    parts = [Text(f"{quiz.organisation}: {len(quiz.scenarios)} scenarios", style="bold")]
+    for n, s in enumerate(quiz.scenarios, 1):
+        t = Text(f"\n{n}. {s.text}\n", style="bold")
+        for i, choice in enumerate(s.choices):
+            mark = "✔" if i == s.answer else " "
+            t.append(f"   {mark} {chr(65 + i)}. {choice}\n", style="green" if i == s.answer else "")
+        t.append(f"   {s.explanation}\n", style="italic")
+        parts.append(t)
+        for c in s.citations:
+            parts.append(citation_text(c))
+    return Group(*parts)
+
+
 def make_console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=False)

@@ -15,13 +15,16 @@ class UnknownOrganisation(ValueError):
 
 class Assistant:
     def __init__(self, answerer: Answerer, catalogue: Catalogue, retriever: Retriever,
-                 reviewer=None, onboarding=None, default_org: str | None = None) -> None:
+                 reviewer=None, onboarding=None, default_org: str | None = None,
+                 feedback=None, events=None) -> None:
         self.answerer = answerer
         self.catalogue = catalogue
         self.retriever = retriever
         self.reviewer = reviewer
         self.onboarding = onboarding
         self.default_org = default_org
+        self.feedback = feedback  # FeedbackStore: records votes, never text
+        self.events = events      # EventLedger: handled-event keys, for retries
 
     @property
     def organisations(self):
@@ -48,6 +51,22 @@ class Assistant:
         if self.reviewer is None:
             raise RuntimeError("draft review is not configured")
         return self.reviewer.review(text, self.scope(org))
+
+    def record_feedback(self, channel: str, kind: str, vote: str, org: str | None = None,
+                        language: str | None = None, verdict: str | None = None,
+                        section: str | None = None) -> None:
+        """Record a 👍/👎. Only what was rated is kept: never the question or draft."""
+        if self.feedback is None:
+            raise RuntimeError("feedback storage is not configured")
+        self.feedback.record(channel, kind, vote, org=org, language=language, verdict=verdict, section=section)
+
+    def first_delivery(self, key: str) -> bool:
+        """True the first time an event key is seen (retried deliveries are False)."""
+        return True if self.events is None else self.events.claim(key)
+
+    def ready(self) -> bool:
+        """Ready: the store answers and the models are loaded."""
+        return self.retriever.store.ping()
 
 
 __all__ = ["Assistant", "InvalidQuestion", "UnknownOrganisation", "Language"]

@@ -1,0 +1,196 @@
+"""Shared state on SQLAlchemy: feedback, onboarding progress and the keys of
+events already handled (so Slack retries never answer twice, across replicas).
+
+SQLite by default, PostgreSQL when DATABASE_URL is set. No draft text and no
+question text is ever stored: feedback keeps what was rated, not what was said.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from sqlalchemy import (
+    Column, DateTime, Integer, MetaData, String, Table, Text, create_engine, delete, func,
+    insert, select, update,
+)
+from sqlalchemy.exc import IntegrityError
+
+from bot.core.onboarding import Progress
+
+metadata = MetaData()
+
+feedback = Table(
+    "feedback", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("kind", String(16), nullable=False),          # answer | review
+    Column("vote", String(8), nullable=False),           # up | down
+    Column("org", String(32)),
+    Column("language", String(4)),
+    Column("verdict", String(16)),                       # reviews only
+    Column("section", String(200)),                      # answers: the top guideline
+)
+
+onboarding_progress = Table(
+    "onboarding_progress", metadata,
+    Column("user_key", String(200), primary_key=True),   # channel:team:user
+    Column("channel", String(16), nullable=False),
+    Column("org", String(32), nullable=False),
+    Column("display_name", String(200)),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("answers", Text, nullable=False, default="{}"),  # scenario id -> choice
+    Column("score", Integer, nullable=False, default=0),
+    Column("total", Integer, nullable=False, default=0),
+    Column("completed_at", DateTime(timezone=True)),
+)
+
+handled_events = Table(
+    "handled_events", metadata,
+    Column("key", String(200), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def normalise_url(url: str) -> str:
+    """postgres:// and postgresql:// use psycopg 3, the driver we install."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # SQLite returns naive datetimes; everything we write is UTC.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value
+
+
+class Database:
+    def __init__(self, url: str) -> None:
+        url = normalise_url(url)
+        kwargs: dict = {"pool_pre_ping": True, "future": True}
+        if url.startswith("sqlite"):
+            path = url.split("///", 1)[-1]
+            if path and path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            kwargs["connect_args"] = {"check_same_thread": False}
+        self.url = url
+        self.engine = create_engine(url, **kwargs)
+        metadata.create_all(self.engine)
+        self.feedback = FeedbackStore(self.engine)
+        self.progress = ProgressStore(self.engine)
+        self.events = EventLedger(self.engine)
+
+    def ping(self) -> bool:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(select(1))
+            return True
+        except Exception:
+            return False
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+class FeedbackStore:
+    VOTES = ("up", "down")
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+
+    def record(self, channel: str, kind: str, vote: str, org: str | None = None,
+               language: str | None = None, verdict: str | None = None, section: str | None = None) -> None:
+        if vote not in self.VOTES:
+            raise ValueError(f"vote must be one of {self.VOTES}")
+        with self.engine.begin() as conn:
+            conn.execute(insert(feedback).values(
+                created_at=_now(), channel=channel, kind=kind, vote=vote, org=org,
+                language=language, verdict=verdict, section=(section or None) and section[:200],
+            ))
+
+    def rows(self) -> list[dict]:
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(feedback).order_by(feedback.c.id))]
+
+    def counts(self) -> dict[tuple[str, str, str], int]:
+        with self.engine.connect() as conn:
+            q = select(feedback.c.channel, feedback.c.kind, feedback.c.vote, func.count()).group_by(
+                feedback.c.channel, feedback.c.kind, feedback.c.vote)
+            return {(c, k, v): n for c, k, v, n in conn.execute(q)}
+
+
+class ProgressStore:
+    """Implements the core's onboarding `ProgressStore` port."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _to_progress(row) -> Progress:
+        m = row._mapping
+        return Progress(
+            user_key=m["user_key"], channel=m["channel"], org=m["org"], display_name=m["display_name"],
+            started_at=_aware(m["started_at"]), answers=json.loads(m["answers"] or "{}"),
+            score=m["score"], total=m["total"], completed_at=_aware(m["completed_at"]),
+        )
+
+    def get(self, user_key: str) -> Progress | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(onboarding_progress).where(onboarding_progress.c.user_key == user_key)).first()
+        return self._to_progress(row) if row else None
+
+    def start(self, user_key: str, channel: str, org: str, total: int, display_name: str | None = None) -> Progress:
+        """Start (or restart) a quiz: answers and score are reset."""
+        values = dict(channel=channel, org=org, display_name=display_name, started_at=_now(),
+                      answers="{}", score=0, total=total, completed_at=None)
+        with self._lock, self.engine.begin() as conn:
+            done = conn.execute(update(onboarding_progress).where(
+                onboarding_progress.c.user_key == user_key).values(**values)).rowcount
+            if not done:
+                conn.execute(insert(onboarding_progress).values(user_key=user_key, **values))
+        return self.get(user_key)
+
+    def save(self, progress: Progress) -> None:
+        with self._lock, self.engine.begin() as conn:
+            conn.execute(update(onboarding_progress).where(
+                onboarding_progress.c.user_key == progress.user_key).values(
+                answers=json.dumps(progress.answers), score=progress.score, total=progress.total,
+                completed_at=progress.completed_at))
+
+    def all(self) -> list[Progress]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(onboarding_progress).order_by(onboarding_progress.c.started_at))
+            return [self._to_progress(r) for r in rows]
+
+
+class EventLedger:
+    """Remembers handled event keys, so a retried delivery is handled once."""
+
+    def __init__(self, engine, keep: timedelta = timedelta(days=1)) -> None:
+        self.engine = engine
+        self.keep = keep
+
+    def claim(self, key: str) -> bool:
+        """True the first time a key is seen, False for every repeat."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(handled_events).values(key=key[:200], created_at=_now()))
+            return True
+        except IntegrityError:
+            return False
+
+    def prune(self) -> int:
+        with self.engine.begin() as conn:
+            return conn.execute(delete(handled_events).where(
+                handled_events.c.created_at < _now() - self.keep)).rowcount
