@@ -81,7 +81,7 @@ class SentenceTransformerEmbeddings(Embeddings):
             torch.set_num_threads(threads)
         self._model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
         self.name = "st-" + model_dir.parent.name if model_dir.name == "model" else "st-" + model_dir.name
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        self.dim = int(self._model.get_embedding_dimension())
 
     def embed_query(self, text: str) -> list[float]:
         return self._model.encode(text, normalize_embeddings=True, convert_to_numpy=True).tolist()
