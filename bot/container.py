@@ -68,6 +68,18 @@ def load_quiz_data(knowledge_dir: Path) -> dict[str, dict]:
     return out
 
 
+def build_scope_gate(knowledge_dir: Path, embeddings, lexical):
+    from bot.core.scope import ScopeGate
+
+    path = knowledge_dir / "scope.yaml"
+    if not path.exists():
+        return None
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    descriptions = data.get("out_of_scope") or []
+    vectors = embeddings.embed_documents(descriptions) if descriptions else []
+    return ScopeGate(vectors, data.get("out_of_scope_terms") or [], data.get("publishing") or [], lexical.tokenize)
+
+
 def build_database(settings: Settings):
     from bot.infra.storage import Database
 
@@ -89,7 +101,7 @@ def build_assistant(settings: Settings, store=None, config: RetrievalConfig | No
     catalogue = Catalogue(passages, organisations)
     lexical = BM25Index(passages, [p.embedding_text() for p in passages])
     retriever = Retriever(store.embeddings, store, lexical, config or RetrievalConfig())
-    answerer = Answerer(retriever, organisations)
+    answerer = Answerer(retriever, organisations, build_scope_gate(settings.knowledge_dir, store.embeddings, lexical))
     reviewer = None
     try:
         from bot.core.review import Reviewer

@@ -284,7 +284,6 @@ def _passage(doc: Document, section: Section, kind: str, text: str, slot: str, o
     summary = part.get("summary") or ({} if kind != "guideline" and part else note.get("summary")) or {}
     if not summary and kind != "guideline":
         summary = note.get("summary") or {}
-    topics = ", ".join(t for t in (note.get("topics", ""), part.get("topics", "")) if t)
     fields = dict(
         org=doc.id,
         organisation=doc.meta["organisation"],
@@ -293,24 +292,45 @@ def _passage(doc: Document, section: Section, kind: str, text: str, slot: str, o
         path=section.path,
         kind=kind,
         text=text,
-        guideline=f"{doc.id}:{section.heading}" if kind != "item" else f"{doc.id}:{section.heading}:{slot}",
+        # Each list item, and each sentence annotated as a rule of its own (a
+        # guideline like "Wees bewust van aansprakelijkheid" holds several),
+        # is cited on its own; other sentences count towards their guideline.
+        guideline=(f"{doc.id}:{section.heading}:{slot}" if kind == "item"
+                   else f"{doc.id}:{section.heading}#{part['match']}" if kind == "sentence" and part.get("summary")
+                   else f"{doc.id}:{section.heading}"),
         slot=slot,
         order=order,
         cao=cao,
-        topics=topics,
         summary_en=summary.get("en", ""),
         summary_nl=summary.get("nl", ""),
     )
     return Passage(id=_stable_id(fields), **fields)
 
 
+def _topics_passage(base: Passage, topics: str, slot: str, order: int) -> Passage:
+    fields = {k: v for k, v in base.__dict__.items() if k != "id"}
+    fields.update(kind="topics", topics=topics, slot=slot, order=order)
+    return Passage(id=_stable_id(fields), **fields)
+
+
 def document_passages(doc: Document, annotations: Annotations) -> list[Passage]:
     """Cut one document into passages: a guideline (heading plus body) per
-    section, each sentence of a longer guideline, and each list item alone."""
+    section, each sentence of a longer guideline, each list item alone, and
+    the annotated search words of a guideline or sentence as passages of
+    their own that lead to it."""
     # CAO articles are only ever named for a document that cites an agreement.
     default_cao = annotations.default_cao if doc.meta.get("collective_agreement") else ()
     out: list[Passage] = []
     order = 0
+
+    def add(p: Passage, topics: str) -> None:
+        nonlocal order
+        out.append(p)
+        order += 1
+        if topics:
+            out.append(_topics_passage(p, topics, p.slot + "/t", order))
+            order += 1
+
     for s_idx, section in enumerate(doc.sections):
         note = annotations.sections.get(section.heading) or {}
         if not doc.meta.get("collective_agreement"):
@@ -318,18 +338,18 @@ def document_passages(doc: Document, annotations: Annotations) -> list[Passage]:
         base = f"{doc.id}/{s_idx}"
         if section.paragraphs:
             body = "\n".join(section.paragraphs)
-            out.append(_passage(doc, section, "guideline", body, f"{base}/g", order, note, {}, default_cao))
-            order += 1
+            add(_passage(doc, section, "guideline", body, f"{base}/g", order, note, {}, default_cao),
+                note.get("topics", ""))
             sentences = [s for p in section.paragraphs for s in split_sentences(p)]
             if len(sentences) > 1:
                 for n, sentence in enumerate(sentences):
                     part = _part_note(note, sentence)
-                    out.append(_passage(doc, section, "sentence", sentence, f"{base}/s{n}", order, note, part, default_cao))
-                    order += 1
+                    add(_passage(doc, section, "sentence", sentence, f"{base}/s{n}", order, note, part, default_cao),
+                        part.get("topics", ""))
         for n, item in enumerate(section.items):
             part = _part_note(note, item)
-            out.append(_passage(doc, section, "item", item, f"{base}/i{n}", order, note, part, default_cao))
-            order += 1
+            topics = ", ".join(t for t in (part.get("topics", ""), "" if part else note.get("topics", "")) if t)
+            add(_passage(doc, section, "item", item, f"{base}/i{n}", order, note, part, default_cao), topics)
     return out
 
 

@@ -15,6 +15,7 @@ from bot.core.catalogue import citation_for
 from bot.core.language import detect_language
 from bot.core.models import Answer, Citation, Language, OrganisationInfo, Passage
 from bot.core.ports import Embedder, LexicalIndex, PassageStore
+from bot.core.scope import ScopeGate
 
 MAX_QUESTION_CHARS = 2000
 
@@ -27,8 +28,8 @@ class InvalidQuestion(ValueError):
 class RetrievalConfig:
     candidates: int = 40          # dense neighbours fetched before grouping
     top: int = 3                  # citations in an answer
-    abstain_below: float = 0.83   # dense cosine of the best guideline (calibrated on tests/golden)
-    lexical_weight: float = 0.03  # weight of normalised BM25 in the fused score
+    abstain_below: float = 0.83   # without a scope gate: dense cosine of the best guideline
+    lexical_weight: float = 0.02  # weight of normalised BM25 in the fused score (tests/golden)
     related_floor: float = 0.035  # drop citations this far below the best one
     max_quote_chars: int = 320    # longer guideline bodies are quoted by sentence
 
@@ -43,7 +44,14 @@ class GuidelineHit:
 
     @property
     def best(self) -> Passage:
-        return max(self.hits, key=lambda h: (h[1], h[0].kind != "guideline"))[0]
+        return max(self.hits, key=lambda h: (h[1], h[0].kind not in ("guideline", "topics")))[0]
+
+
+@dataclass
+class Retrieval:
+    hits: list[GuidelineHit]
+    vector: Sequence[float]
+    lexical_top: float   # best raw BM25 score, a signal for the scope gate
 
 
 class Retriever:
@@ -57,8 +65,12 @@ class Retriever:
         self.config = config
 
     def search(self, text: str, orgs: Sequence[str] | None = None, top: int | None = None) -> list[GuidelineHit]:
+        return self.retrieve(text, orgs, top).hits
+
+    def retrieve(self, text: str, orgs: Sequence[str] | None = None, top: int | None = None) -> Retrieval:
         cfg = self.config
         vector = self.embedder.embed_query(text)
+        lexical_top = 0.0
         groups: dict[str, GuidelineHit] = {}
         for passage, score in self.store.search(vector, cfg.candidates, orgs):
             hit = groups.setdefault(passage.guideline, GuidelineHit(passage.guideline, 0.0, 0.0, 0.0))
@@ -67,6 +79,7 @@ class Retriever:
         if self.lexical is not None and cfg.lexical_weight:
             lexical = self.lexical.search(text, cfg.candidates, orgs)
             if lexical:
+                lexical_top = lexical[0][1]
                 best = lexical[0][1] or 1.0
                 for passage, score in lexical:
                     hit = groups.get(passage.guideline)
@@ -75,17 +88,19 @@ class Retriever:
         for hit in groups.values():
             hit.score = hit.dense + cfg.lexical_weight * hit.lexical
         ranked = sorted(groups.values(), key=lambda h: -h.score)
-        return ranked[: (top or cfg.top)]
+        return Retrieval(ranked[: (top or cfg.top)], vector, lexical_top)
 
     def quote(self, hit: GuidelineHit) -> str:
         """A verbatim quote: the best matching sentence or item, or the whole
-        guideline when it is short."""
+        guideline when it is one short paragraph."""
         best = hit.best
-        if best.kind == "guideline" and len(best.text) > self.config.max_quote_chars:
+        text = best.text
+        if best.kind in ("guideline", "topics") and ("\n" in text or len(text) > self.config.max_quote_chars):
             sentences = [(p, s) for p, s in hit.hits if p.kind == "sentence"]
             if sentences:
                 return max(sentences, key=lambda x: x[1])[0].text
-        return best.text
+            return text.split("\n", 1)[0]  # one paragraph: a line of the source
+        return text
 
     def citations(self, hits: Sequence[GuidelineHit]) -> list[Citation]:
         if not hits:
@@ -121,9 +136,11 @@ def _plural(language: Language, n: int) -> str:
 
 
 class Answerer:
-    def __init__(self, retriever: Retriever, organisations: dict[str, OrganisationInfo]) -> None:
+    def __init__(self, retriever: Retriever, organisations: dict[str, OrganisationInfo],
+                 scope_gate: ScopeGate | None = None) -> None:
         self.retriever = retriever
         self.organisations = organisations
+        self.scope_gate = scope_gate
 
     def validate(self, question: str) -> str:
         question = (question or "").strip()
@@ -148,9 +165,10 @@ class Answerer:
         question = self.validate(question)
         language = detect_language(question)
         scope = list(orgs) if orgs else sorted(self.organisations)
-        hits = self.retriever.search(question, scope)
+        retrieval = self.retriever.retrieve(question, scope)
+        hits = retrieval.hits
         text = _TEXT[language]
-        if not hits or hits[0].dense < self.retriever.config.abstain_below:
+        if not self.in_scope(question, retrieval):
             contacts = self.contacts(scope, language)
             message = text["abstain"]
             if contacts:
@@ -163,15 +181,22 @@ class Answerer:
         return Answer(question, language, False, body, tuple(citations), short,
                       tuple(self.contacts(sorted({c.org for c in citations}), language)))
 
+    def in_scope(self, question: str, retrieval: Retrieval) -> bool:
+        if not retrieval.hits:
+            return False
+        best = retrieval.hits[0].dense
+        if self.scope_gate is None:
+            return best >= self.retriever.config.abstain_below
+        return self.scope_gate.decide(question, retrieval.vector, best, retrieval.lexical_top).in_scope
+
     def short_answer(self, hits: Sequence[GuidelineHit], language: Language, multi_org: bool) -> str:
-        """The summary of the best guideline; with both organisations in scope,
-        the best of each, labelled."""
+        """The summary of the best cited guideline; with both organisations in
+        scope and cited, the best of each, labelled."""
         per_org: dict[str, str] = {}
         for hit in hits:
-            passage = hit.best
-            summary = passage.summary(language)
-            if summary and passage.org not in per_org:
-                per_org[passage.org] = summary
+            summary = hit.best.summary(language)
+            if summary:
+                per_org.setdefault(hit.best.org, summary)
         if not per_org:
             return ""
         if not multi_org or len(per_org) == 1:

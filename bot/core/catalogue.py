@@ -21,6 +21,8 @@ class Catalogue:
         self._by_section: dict[tuple[str, str], list[Passage]] = defaultdict(list)
         self._by_guideline: dict[str, list[Passage]] = defaultdict(list)
         for p in self.passages:
+            if p.kind == "topics":
+                continue  # search words only; their text duplicates a real passage
             self._by_section[(p.org, p.section)].append(p)
             self._by_guideline[p.guideline].append(p)
 

@@ -16,7 +16,10 @@ class Passage:
 
     `text` is verbatim from the source. `kind` is "guideline" (a heading and
     its whole body), "sentence" (one sentence of a longer guideline), "item"
-    (one Do or Don't of a list) or "cao" (a collective-agreement article).
+    (one Do or Don't of a list), "cao" (a collective-agreement article) or
+    "topics" (the English and Dutch search words of a guideline or sentence:
+    embedded on their own so a question in either language finds it, while
+    `text` still holds the verbatim passage they lead to).
     `guideline` is the stable key of the guideline a passage belongs to, so
     that hits on a sentence and on its guideline count as one citation.
     """
@@ -45,10 +48,8 @@ class Passage:
         path give a short passage context; topics add English and Dutch search
         words. Quotes always come from `text`, never from this."""
         head = " › ".join(x for x in self.path if x)
-        lines = [f"{self.organisation} — {self.document} — {head}", self.text]
-        if self.topics:
-            lines.append(self.topics)
-        return "\n".join(lines)
+        body = self.topics if self.kind == "topics" else self.text
+        return f"{self.organisation} — {self.document} — {head}\n{body}"
 
 
 @dataclass(frozen=True)

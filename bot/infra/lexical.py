@@ -15,10 +15,16 @@ from bot.core.models import Passage
 _TOKEN = re.compile(r"\d+(?:\.\d+)+|\w+", re.UNICODE)
 # Small stop lists: function words carry no signal and stem badly.
 _STOP = set(
-    """de het een en of in op van voor met aan als bij dat die dit is zijn te ook je u uw
-    wat wie wel niet geen mag ik kan kun we wij er om naar over tot uit door dan nog mijn
-    the a an and or in on of for with to at as by that this is are be can i my me we do
-    does may what which who how it if not no from about your you our""".split()
+    """de het een en of in op van voor met aan als bij dat die dit is zijn te ook je jij u uw
+    wat wie wel niet geen mag mogen ik kan kun kunnen we wij er om naar over tot uit door dan nog
+    mijn me mij ons onze hun hen zij ze hij zijn haar was waren wordt worden word werd heb hebt
+    heeft hebben had moet moeten moest zal zou zullen wil wilt willen doe doet doen gaat gaan
+    hoe waar wanneer waarom welke welk toch nou even eigenlijk gewoon heel erg zo al maar want
+    the a an and or in on of for with to at as by that this these those is are was were be been
+    being can could may might must shall should will would i me my mine we us our you your he
+    she it its they them their do does did done have has had get gets got how what which who
+    whom where when why there here any some all so just like about from into up down out over
+    under not no yes if then than too very also really actually basically right okay ok""".split()
 )
 
 
