@@ -11,6 +11,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.yamlio import read_yaml
+
 from bot.core.answering import Answerer, RetrievalConfig, Retriever
 from bot.core.assistant import Assistant
 from bot.core.catalogue import Catalogue
@@ -23,7 +25,7 @@ log = logging.getLogger(__name__)
 def load_organisations(knowledge_dir: Path) -> dict[str, OrganisationInfo]:
     out: dict[str, OrganisationInfo] = {}
     for meta_path in sorted((knowledge_dir / "documents").glob("*.yaml")):
-        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
+        meta = read_yaml(meta_path) or {}
         contact = meta.get("contact") or {}
         out[meta["id"]] = OrganisationInfo(
             org=meta["id"],
@@ -63,20 +65,46 @@ def ingest(settings: Settings, store=None, show_progress: bool | None = None):
 def load_quiz_data(knowledge_dir: Path) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for path in sorted((knowledge_dir / "quiz").glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = read_yaml(path) or {}
         out[data.get("organisation", path.stem)] = data
     return out
 
 
-def build_scope_gate(knowledge_dir: Path, embeddings, lexical):
+def cached_vectors(cache_dir: Path | None, model: str, texts: list[str], embeddings) -> list[list[float]]:
+    """Embed a few fixed texts once per model and content, not at every start."""
+    import hashlib
+    import json
+
+    if not texts:
+        return []
+    key = hashlib.sha256(json.dumps([model, texts], ensure_ascii=False).encode()).hexdigest()[:16]
+    path = cache_dir / f"vectors-{key}.json" if cache_dir else None
+    if path and path.exists():
+        try:
+            return json.loads(path.read_text())
+        except ValueError:
+            pass  # a torn write: embed again
+    vectors = embeddings.embed_documents(texts)
+    if path:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(vectors))
+            tmp.replace(path)
+        except OSError:
+            pass  # a read-only data dir only costs the embedding time
+    return vectors
+
+
+def build_scope_gate(knowledge_dir: Path, embeddings, lexical, cache_dir: Path | None = None):
     from bot.core.scope import ScopeGate
 
     path = knowledge_dir / "scope.yaml"
     if not path.exists():
         return None
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path) or {}
     descriptions = data.get("out_of_scope") or []
-    vectors = embeddings.embed_documents(descriptions) if descriptions else []
+    vectors = cached_vectors(cache_dir, getattr(embeddings, "name", "default"), descriptions, embeddings)
     return ScopeGate(vectors, data.get("out_of_scope_terms") or [], data.get("publishing") or [], lexical.tokenize)
 
 
@@ -101,7 +129,8 @@ def build_assistant(settings: Settings, store=None, config: RetrievalConfig | No
     catalogue = Catalogue(passages, organisations)
     lexical = BM25Index(passages, [p.embedding_text() for p in passages])
     retriever = Retriever(store.embeddings, store, lexical, config or RetrievalConfig())
-    answerer = Answerer(retriever, organisations, build_scope_gate(settings.knowledge_dir, store.embeddings, lexical))
+    answerer = Answerer(retriever, organisations, build_scope_gate(settings.knowledge_dir, store.embeddings, lexical,
+                                                                  settings.data_dir / "cache"))
     reviewer = None
     try:
         from bot.core.review import Reviewer

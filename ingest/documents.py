@@ -17,6 +17,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.yamlio import read_yaml
+
 from bot.core.models import OrganisationInfo, Passage
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -134,7 +136,7 @@ def load_meta(path: Path) -> dict:
     meta_path = path.with_suffix(".yaml")
     if not meta_path.exists():
         raise KnowledgeError(f"{path.name}: metadata file {meta_path.name} is missing")
-    meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
+    meta = read_yaml(meta_path) or {}
     for key in ("id", "organisation", "title", "language"):
         if not meta.get(key):
             raise KnowledgeError(f"{meta_path.name}: '{key}' is required")
@@ -262,7 +264,7 @@ def load_annotations(root: Path, doc_id: str) -> Annotations:
     path = root / "guidelines" / f"{doc_id}.yaml"
     if not path.exists():
         return Annotations((), {})
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path) or {}
     return Annotations(tuple(data.get("default_cao") or ()), data.get("sections") or {})
 
 
@@ -356,7 +358,7 @@ def document_passages(doc: Document, annotations: Annotations) -> list[Passage]:
 def cao_passages(root: Path, documents: dict[str, Document]) -> list[Passage]:
     out: list[Passage] = []
     for path in sorted((root / "cao").glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = read_yaml(path) or {}
         doc = documents.get(data.get("document", ""))
         if doc is None:
             raise KnowledgeError(f"{path.name}: document {data.get('document')!r} is not in knowledge/documents")
@@ -382,7 +384,7 @@ def cao_passages(root: Path, documents: dict[str, Document]) -> list[Passage]:
 def cao_articles(root: Path) -> dict[str, dict]:
     articles: dict[str, dict] = {}
     for path in sorted((root / "cao").glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = read_yaml(path) or {}
         for art in data.get("articles") or ():
             articles[art["id"]] = {**art, "agreement": data["agreement"], "document": data.get("document")}
     return articles
