@@ -35,5 +35,5 @@ def configure_logging(level: str = "INFO", stream=None) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper() if isinstance(level, str) else level)
     # Libraries are noisy at INFO and some log request bodies: keep them quiet.
-    for name in ("chromadb", "httpx", "urllib3", "slack_bolt", "slack_sdk", "botbuilder", "aiohttp.access", "bm25s"):
+    for name in ("chromadb", "httpx", "urllib3", "slack_bolt", "slack_sdk", "botbuilder", "aiohttp.access", "bm25s", "msal", "msrest", "botframework"):
         logging.getLogger(name).setLevel(logging.WARNING)

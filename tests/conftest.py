@@ -12,6 +12,34 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
 @pytest.fixture(scope="session")
+def ingested_template(tmp_path_factory):
+    """A data directory ingested once by the real CLI, in its own process (so
+    its files are complete when it exits). Tests copy it instead of paying
+    for ingest again."""
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path_factory.mktemp("ingested-template")
+    env = {**os.environ, "SOCIALPOLICY_DATA_DIR": str(path)}
+    env.pop("CHROMA_HOST", None)
+    cli = str(Path(sys.executable).parent / "socialpolicy")
+    done = subprocess.run([cli, "ingest"], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return path
+
+
+@pytest.fixture()
+def copy_of_ingested(ingested_template, tmp_path):
+    """A private, already ingested data directory."""
+    import shutil
+
+    target = tmp_path / "data"
+    shutil.copytree(ingested_template, target)
+    return target
+
+
+@pytest.fixture(scope="session")
 def settings(tmp_path_factory):
     from bot.settings import Settings
 

@@ -16,16 +16,24 @@ CLI = str(Path(sys.executable).parent / "socialpolicy")
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory):
-    data = tmp_path_factory.mktemp("cli-data")
+def env(ingested_template, tmp_path_factory):
+    import shutil
+
+    data = tmp_path_factory.mktemp("cli-data") / "data"
+    shutil.copytree(ingested_template, data)
     environ = {**os.environ, "SOCIALPOLICY_DATA_DIR": str(data)}
     environ.pop("CHROMA_HOST", None)
-    # The first run ingests the store; later runs reuse it.
-    done = subprocess.run([CLI, "ingest", "--json"], env=environ, capture_output=True, text=True, timeout=180)
+    return environ
+
+
+def test_ingest_json_summary(tmp_path):
+    environ = {**os.environ, "SOCIALPOLICY_DATA_DIR": str(tmp_path / "new")}
+    environ.pop("CHROMA_HOST", None)
+    done = subprocess.run([CLI, "ingest", "--json"], env=environ, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
-    assert report["documents"] == 2 and report["added"] == report["chunks"]
-    return environ
+    assert set(report) == {"documents", "chunks", "added", "updated", "removed", "seconds"}
+    assert report["documents"] == 2 and report["added"] == report["chunks"] and report["removed"] == 0
 
 
 def run(env, *args, stdin=None, timeout=120):

@@ -1,0 +1,479 @@
+"""Adaptive Cards (1.5) for Teams, each with a plain-text fallback.
+
+Only rendering: every word of policy comes from the core's Answer, Review and
+OnboardingContent; the labels around it are the only text written here.
+Quotes, excerpts and other text that is not ours go into RichTextBlock
+TextRuns, which Teams shows as they are (TextBlock would read them as
+Markdown: "2. Persprotocol blijft gelden" would become a list item).
+
+Card actions are Action.Submit; their data carries what to do and what was
+rated, never the question or draft.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from typing import Iterable, Sequence
+
+from botbuilder.schema import Activity, ActivityTypes, Attachment
+
+from bot.core.models import Answer, Citation, Review
+
+CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+VERSION = "1.5"
+MAX_FALLBACK_CHARS = 3000
+# Teams messages are limited to about 28 KB, card included: a review shows at
+# most MAX_FINDINGS findings and stops adding once the body passes BODY_BUDGET
+# bytes (as JSON with \u escapes, the worst case on the wire).
+MAX_FINDINGS = 10
+BODY_BUDGET = 15_000
+MAX_EXCERPT_CHARS = 300
+MAX_FINDING_CITATIONS = 2
+MAX_RELATED = 3
+
+_LABELS = {
+    "en": {
+        "answer": "Answer",
+        "abstain": "Not in the guidelines",
+        "sources": "What the guidelines say",
+        "organisation": "Organisation",
+        "document": "Document",
+        "section": "Section",
+        "cao": "CAO article",
+        "caos": "CAO articles",
+        "contact": "Questions the guidelines do not answer",
+        "helpful": "Was this helpful?",
+        "up": "👍 Helpful",
+        "down": "👎 Not helpful",
+        "verdict": {"ok": "OK to post", "caution": "Change before posting", "do_not_post": "Do not post"},
+        "severity": {"high": "High", "medium": "Medium", "low": "Low"},
+        "findings": "{n} point(s) to look at",
+        "no_findings": "I found nothing in your draft that goes against the guidelines.",
+        "suggestion": "Suggestion",
+        "more_findings": "… and {n} more point(s). Shorten the draft to see them all.",
+        "related": "Related guidelines",
+        "quoted_above": "quoted above",
+        "not_stored": "Your draft is not stored.",
+        "welcome": "Welcome! I am the social media guidelines assistant",
+        "intro": ("I answer questions about your organisation's social media code of conduct and review "
+                  "draft posts before you publish them. Every answer quotes the guidelines word for word: "
+                  "I never make up rules."),
+        "key_rules": "Key rules",
+        "dos": "Do's",
+        "donts": "Don'ts",
+        "show_cao": "Show the CAO articles",
+        "contact_who": "Who to contact",
+        "how": "How to use me",
+        "how_ask": "Ask: type your question, for example “Can I post a photo of my students?”",
+        "how_review": ("Review: type “review” followed by your draft, or paste a draft of several lines. "
+                       "Your draft is never stored."),
+        "how_quiz": "Quiz: type “quiz” to practise with real-life scenarios.",
+        "how_channel": "In a channel or group chat, @mention me first.",
+        "start_quiz": "Start the quiz",
+        "start_quiz_org": "Start the quiz: {organisation}",
+        "help": "What I can do",
+        "choose_org": "Which organisation's quiz would you like to take?",
+        "question_of": "Question {n} of {total}",
+        "correct": "✅ Correct",
+        "incorrect": "❌ Not quite",
+        "your_answer": "Your answer",
+        "right_answer": "The right answer",
+        "why": "Why",
+        "done": "🎉 Quiz complete",
+        "score": "You answered {score} of {total} questions correctly.",
+        "recorded": "Your onboarding is recorded as completed.",
+        "again": "Take the quiz again",
+    },
+    "nl": {
+        "answer": "Antwoord",
+        "abstain": "Niet in de richtlijnen",
+        "sources": "Wat de richtlijnen zeggen",
+        "organisation": "Organisatie",
+        "document": "Document",
+        "section": "Onderdeel",
+        "cao": "CAO-artikel",
+        "caos": "CAO-artikelen",
+        "contact": "Vragen die de richtlijnen niet beantwoorden",
+        "helpful": "Had je hier iets aan?",
+        "up": "👍 Nuttig",
+        "down": "👎 Niet nuttig",
+        "verdict": {"ok": "Prima om te plaatsen", "caution": "Pas aan voor plaatsen", "do_not_post": "Niet plaatsen"},
+        "severity": {"high": "Hoog", "medium": "Middel", "low": "Laag"},
+        "findings": "{n} punt(en) om naar te kijken",
+        "no_findings": "Ik vond niets in je concept dat tegen de richtlijnen ingaat.",
+        "suggestion": "Suggestie",
+        "more_findings": "… en nog {n} punt(en). Maak het concept korter om ze allemaal te zien.",
+        "related": "Gerelateerde richtlijnen",
+        "quoted_above": "zie hierboven",
+        "not_stored": "Je concept wordt niet opgeslagen.",
+        "welcome": "Welkom! Ik ben de assistent voor de social media richtlijnen",
+        "intro": ("Ik beantwoord vragen over de social media gedragscode van je organisatie en beoordeel "
+                  "conceptberichten voordat je ze plaatst. Elk antwoord citeert de richtlijnen letterlijk: "
+                  "ik verzin nooit regels."),
+        "key_rules": "De belangrijkste regels",
+        "dos": "Do's",
+        "donts": "Don'ts",
+        "show_cao": "Toon de CAO-artikelen",
+        "contact_who": "Contact",
+        "how": "Zo werk ik",
+        "how_ask": "Vragen: typ je vraag, bijvoorbeeld “Mag ik een foto van mijn studenten plaatsen?”",
+        "how_review": ("Beoordelen: typ “review” gevolgd door je concept, of plak een concept van meerdere regels. "
+                       "Je concept wordt nooit opgeslagen."),
+        "how_quiz": "Quiz: typ “quiz” om te oefenen met situaties uit de praktijk.",
+        "how_channel": "In een kanaal of groepschat: noem mij eerst met @.",
+        "start_quiz": "Start de quiz",
+        "start_quiz_org": "Start de quiz: {organisation}",
+        "help": "Wat ik kan",
+        "choose_org": "Van welke organisatie wil je de quiz doen?",
+        "question_of": "Vraag {n} van {total}",
+        "correct": "✅ Goed",
+        "incorrect": "❌ Niet helemaal",
+        "your_answer": "Jouw antwoord",
+        "right_answer": "Het goede antwoord",
+        "why": "Waarom",
+        "done": "🎉 Quiz afgerond",
+        "score": "Je hebt {score} van de {total} vragen goed beantwoord.",
+        "recorded": "Je onboarding is geregistreerd als afgerond.",
+        "again": "Doe de quiz opnieuw",
+    },
+}
+
+_VERDICT_COLOR = {"ok": "good", "caution": "warning", "do_not_post": "attention"}
+_SEVERITY_COLOR = {"high": "attention", "medium": "warning", "low": "accent"}
+
+
+def labels(language: str) -> dict:
+    return _LABELS["en" if language == "en" else "nl"]
+
+
+def letter(i: int) -> str:
+    return chr(ord("A") + i)
+
+
+class CardBuilder:
+    """Builds the card body and, line for line, its plain-text fallback."""
+
+    def __init__(self) -> None:
+        self.body: list[dict] = []
+        self.actions: list[dict] = []
+        self.lines: list[str] = []
+        self._target = self.body
+
+    def heading(self, text: str, color: str | None = None, size: str = "Medium") -> None:
+        block = {"type": "TextBlock", "text": text, "weight": "Bolder", "size": size, "wrap": True}
+        if color:
+            block["color"] = color
+        self._target.append(block)
+        self.lines.append(text)
+
+    def text(self, text: str, *, italic: bool = False, subtle: bool = False, bold: bool = False,
+             color: str | None = None, size: str | None = None, spacing: str | None = None,
+             fallback: str | None = None) -> None:
+        """Verbatim text (a TextRun: no Markdown)."""
+        run: dict = {"type": "TextRun", "text": text}
+        if italic:
+            run["italic"] = True
+        if subtle:
+            run["isSubtle"] = True
+        if bold:
+            run["weight"] = "Bolder"
+        if color:
+            run["color"] = color
+        if size:
+            run["size"] = size
+        block: dict = {"type": "RichTextBlock", "inlines": [run]}
+        if spacing:
+            block["spacing"] = spacing
+        self._target.append(block)
+        self.lines.append(text if fallback is None else fallback)
+
+    def labelled(self, label: str, value: str, spacing: str = "None") -> None:
+        self._target.append({
+            "type": "RichTextBlock", "spacing": spacing,
+            "inlines": [
+                {"type": "TextRun", "text": f"{label}: ", "weight": "Bolder", "size": "Small", "isSubtle": True},
+                {"type": "TextRun", "text": value, "size": "Small", "isSubtle": True},
+            ],
+        })
+        self.lines.append(f"   {label}: {value}")
+
+    def bullets(self, items: Iterable[str], spacing: str = "Small") -> None:
+        for n, item in enumerate(items):
+            self.text(f"• {item}", spacing=spacing if n == 0 else "None")
+
+    @contextmanager
+    def box(self, style: str | None = "emphasis", separator: bool = False, spacing: str = "Medium"):
+        container: dict = {"type": "Container", "items": [], "spacing": spacing}
+        if style:
+            container["style"] = style
+        if separator:
+            container["separator"] = True
+        self._target.append(container)
+        outer, self._target = self._target, container["items"]
+        try:
+            yield
+        finally:
+            self._target = outer
+
+    def show_card(self, title: str, build) -> None:
+        """An ActionSet with an Action.ShowCard: detail that opens on request."""
+        inner = CardBuilder()
+        build(inner)
+        self._target.append({
+            "type": "ActionSet",
+            "actions": [{"type": "Action.ShowCard", "title": title,
+                         "card": {"type": "AdaptiveCard", "body": inner.body}}],
+        })
+        self.lines.append(title + ":")
+        self.lines.extend(inner.lines)
+
+    def submit(self, title: str, data: dict) -> None:
+        self.actions.append({"type": "Action.Submit", "title": title, "data": data})
+
+    def citation(self, c: Citation, language: str, seen: set | None = None) -> None:
+        """A quote with its organisation, document, section and CAO articles;
+        one already shown on this card (`seen`) is referred to by its section."""
+        L = labels(language)
+        if seen is not None:
+            key = (c.organisation, c.document, c.section, c.quote)
+            if key in seen:
+                self.labelled(L["section"], f"{c.section} ({L['quoted_above']})", spacing="Small")
+                return
+            seen.add(key)
+        with self.box():
+            self.text(f"“{c.quote}”", italic=True)
+            self.labelled(L["organisation"], c.organisation, spacing="Small")
+            self.labelled(L["document"], c.document)
+            self.labelled(L["section"], c.section)
+            if c.cao:
+                self.labelled(L["caos"] if len(c.cao) > 1 else L["cao"], "; ".join(c.cao))
+
+    def size(self) -> int:
+        return len(json.dumps(self.body))
+
+    def build(self, fallback: str | None = None) -> dict:
+        text = fallback if fallback is not None else "\n".join(self.lines)
+        if len(text) > MAX_FALLBACK_CHARS:
+            text = text[: MAX_FALLBACK_CHARS - 1] + "…"
+        card = {
+            "type": "AdaptiveCard",
+            "$schema": SCHEMA,
+            "version": VERSION,
+            "body": self.body,
+            "fallbackText": text,
+            "msteams": {"width": "Full"},
+        }
+        if self.actions:
+            card["actions"] = self.actions
+        return card
+
+
+def _feedback(card: CardBuilder, language: str, data: dict) -> None:
+    L = labels(language)
+    card.text(L["helpful"], subtle=True, size="Small", spacing="Large")
+    for vote in ("up", "down"):
+        card.submit(L[vote], {"action": "feedback", "vote": vote, "language": language, **data})
+
+
+# -- answers and reviews -----------------------------------------------------
+
+def answer_card(answer: Answer, org: str | None = None) -> dict:
+    """The short answer, then every quote with its organisation, document,
+    section and CAO articles. `org` labels the feedback when the answer cites
+    nothing (an abstention within a scope)."""
+    L = labels(answer.language)
+    card = CardBuilder()
+    card.heading(L["abstain"] if answer.abstained else L["answer"],
+                 color="Warning" if answer.abstained else None)
+    card.text(answer.answer)
+    if answer.citations:
+        card.text(L["sources"], bold=True, spacing="Medium")
+        for c in answer.citations:
+            card.citation(c, answer.language)
+        if answer.contacts:
+            card.text(f"{L['contact']}: " + "; ".join(answer.contacts), subtle=True, size="Small", spacing="Medium")
+    top = answer.citations[0] if answer.citations else None
+    _feedback(card, answer.language, {
+        "kind": "answer",
+        "org": (top.org or None) if top else org,
+        "section": top.section if top else None,
+    })
+    return card.build()
+
+
+def review_org(review: Review, org: str | None) -> str | None:
+    if org:
+        return org
+    orgs = {c.org for f in review.findings for c in f.citations if c.org}
+    orgs |= {c.org for c in review.related if c.org}
+    return orgs.pop() if len(orgs) == 1 else None
+
+
+def review_card(review: Review, org: str | None = None) -> dict:
+    """The verdict, then each finding: its excerpt, message, suggestion and the
+    guidelines it rests on."""
+    L = labels(review.language)
+    card = CardBuilder()
+    card.heading(L["verdict"][review.verdict], color=_VERDICT_COLOR[review.verdict].capitalize(), size="Large")
+    if review.findings:
+        card.text(L["findings"].format(n=len(review.findings)), subtle=True)
+    else:
+        card.text(L["no_findings"])
+    seen: set = set()
+    shown = 0
+    for n, f in enumerate(review.findings, 1):
+        if n > MAX_FINDINGS or card.size() > BODY_BUDGET:
+            break
+        shown = n
+        with card.box(style=None, separator=True):
+            card.text(f"{n}. {L['severity'][f.severity]} · {f.rule}", bold=True,
+                      color=_SEVERITY_COLOR[f.severity].capitalize())
+            excerpt = f.excerpt if len(f.excerpt) <= MAX_EXCERPT_CHARS else f.excerpt[: MAX_EXCERPT_CHARS - 1] + "…"
+            card.text(f"“{excerpt}”", italic=True, spacing="Small")
+            card.text(f.message, spacing="Small")
+            if f.suggestion:
+                card.text(f"{L['suggestion']}: {f.suggestion}", color="Good", spacing="Small")
+            for c in f.citations[:MAX_FINDING_CITATIONS]:
+                card.citation(c, review.language, seen)
+    if shown < len(review.findings):
+        card.text(L["more_findings"].format(n=len(review.findings) - shown), subtle=True)
+    related = [c for c in review.related if (c.organisation, c.document, c.section, c.quote) not in seen]
+    if related and card.size() <= BODY_BUDGET:
+        card.text(L["related"], bold=True, spacing="Large")
+        for c in related[:MAX_RELATED]:
+            card.citation(c, review.language)
+    card.text(L["not_stored"], subtle=True, size="Small", spacing="Medium")
+    _feedback(card, review.language, {"kind": "review", "org": review_org(review, org), "verdict": review.verdict})
+    return card.build()
+
+
+# -- onboarding --------------------------------------------------------------
+
+def _how_to(card: CardBuilder, language: str) -> None:
+    L = labels(language)
+    card.heading(L["how"], size="Default")
+    card.bullets([L["how_ask"], L["how_review"], L["how_quiz"], L["how_channel"]])
+
+
+def welcome_card(contents: Sequence, language: str) -> dict:
+    """What the bot does, the key rules, do's and don'ts of each organisation
+    in scope, how to ask and review, who to contact, and the quiz."""
+    L = labels(language)
+    card = CardBuilder()
+    card.heading(L["welcome"], size="Large")
+    card.text(L["intro"])
+    intro_end = len(card.lines)
+    for content in contents:
+        with card.box(style=None, separator=True, spacing="Large"):
+            card.heading(content.organisation)
+            card.text(content.document, subtle=True, size="Small", spacing="None")
+            if content.key_rules:
+                card.text(L["key_rules"], bold=True, spacing="Medium")
+                for c in content.key_rules:
+                    head = "" if c.section in {x.section for x in content.key_rules if x is not c} else f"{c.section}: "
+                    card.text(f"• {head}{c.quote}", spacing="Small")
+            if content.dos:
+                card.text(L["dos"], bold=True, spacing="Medium")
+                card.bullets(c.quote for c in content.dos)
+            if content.donts:
+                card.text(L["donts"], bold=True, spacing="Medium")
+                card.bullets(c.quote for c in content.donts)
+            if content.cao:
+                def cao(inner: CardBuilder, content=content) -> None:
+                    for c in content.cao:
+                        inner.text(c.section, bold=True, spacing="Small")
+                        inner.text(f"“{c.quote}”", italic=True, spacing="None")
+                card.show_card(L["show_cao"], cao)
+            card.text(f"{L['contact_who']}: {content.contact}", subtle=True, spacing="Medium")
+    rules = len(card.lines)
+    _how_to(card, language)
+    for content in contents:
+        title = L["start_quiz"] if len(contents) == 1 else L["start_quiz_org"].format(organisation=content.organisation)
+        card.submit(title, {"action": "start_quiz", "org": content.org, "language": language})
+    # The plain-text version is cut at MAX_FALLBACK_CHARS: how to use the bot
+    # and whom to ask come before the rules.
+    contacts = [f"{c.organisation}, {L['contact_who'].lower()}: {c.contact}" for c in contents]
+    fallback = card.lines[:intro_end] + card.lines[rules:] + contacts + card.lines[intro_end:rules]
+    return card.build("\n".join(fallback))
+
+
+def help_card(language: str, organisations: Sequence[tuple[str, str]] = ()) -> dict:
+    """`organisations`: (org, name) pairs whose quiz can be started."""
+    L = labels(language)
+    card = CardBuilder()
+    card.heading(L["help"])
+    card.text(L["intro"])
+    _how_to(card, language)
+    for org, name in organisations:
+        title = L["start_quiz"] if len(organisations) == 1 else L["start_quiz_org"].format(organisation=name)
+        card.submit(title, {"action": "start_quiz", "org": org, "language": language})
+    return card.build()
+
+
+def choose_org_card(organisations: Sequence[tuple[str, str]], language: str) -> dict:
+    L = labels(language)
+    card = CardBuilder()
+    card.heading(L["choose_org"])
+    for org, name in organisations:
+        card.submit(name, {"action": "start_quiz", "org": org, "language": language})
+        card.lines.append(f"• {name}")
+    return card.build()
+
+
+def scenario_card(scenario, number: int, total: int, organisation: str, language: str) -> dict:
+    L = labels(language)
+    card = CardBuilder()
+    card.text(f"{organisation} · {L['question_of'].format(n=number, total=total)}", subtle=True, size="Small")
+    card.text(scenario.text, bold=True, size="Medium", spacing="Small")
+    for i, choice in enumerate(scenario.choices):
+        card.text(f"{letter(i)}. {choice}", spacing="Small")
+        card.submit(letter(i), {"action": "quiz_answer", "scenario": scenario.id, "choice": i, "language": language})
+    return card.build()
+
+
+def quiz_result_card(step, language: str) -> dict:
+    """Right or wrong, the explanation and the quotes it rests on."""
+    L = labels(language)
+    s = step.scenario
+    card = CardBuilder()
+    card.heading(L["correct"] if step.correct else L["incorrect"], color="Good" if step.correct else "Attention")
+    card.text(s.text, subtle=True, size="Small", spacing="None")
+    card.labelled(L["your_answer"], f"{letter(step.choice)}. {s.choices[step.choice]}", spacing="Small")
+    if not step.correct:
+        card.labelled(L["right_answer"], f"{letter(s.answer)}. {s.choices[s.answer]}")
+    card.text(L["why"], bold=True, spacing="Medium")
+    card.text(s.explanation, spacing="Small")
+    for c in s.citations:
+        card.citation(c, language)
+    return card.build()
+
+
+def quiz_done_card(progress, language: str) -> dict:
+    L = labels(language)
+    card = CardBuilder()
+    card.heading(L["done"], color="Good", size="Large")
+    card.text(L["score"].format(score=progress.score, total=progress.total))
+    card.text(L["recorded"], subtle=True, size="Small")
+    card.submit(L["again"], {"action": "start_quiz", "org": progress.org, "language": language})
+    return card.build()
+
+
+# -- activities ----------------------------------------------------------------
+
+def message(card: dict) -> Activity:
+    """A message carrying one card. The card's fallbackText is the plain-text
+    version; `summary` (shown in notifications and by clients that cannot
+    render cards) is its first two lines."""
+    lines = [line.strip() for line in card.get("fallbackText", "").split("\n") if line.strip()]
+    summary = ": ".join(lines[:2])
+    return Activity(
+        type=ActivityTypes.message,
+        attachments=[Attachment(content_type=CONTENT_TYPE, content=card)],
+        summary=summary if len(summary) <= 200 else summary[:199] + "…",
+    )
+
+
+def plain(text: str) -> Activity:
+    return Activity(type=ActivityTypes.message, text=text, text_format="plain")

@@ -1,0 +1,97 @@
+"""`socialpolicy review` through the real command line: the JSON contract,
+batches that go on past bad lines, limits, and input that is not text."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CLI = str(Path(sys.executable).parent / "socialpolicy")
+DRAFT = ("Ik hoorde dat de faculteit gaat reorganiseren, nog niet bekend maar mijn collega zei: "
+         "\"er gaan banen weg\"!!! Mail me op j.jansen@gmail.com")
+
+
+@pytest.fixture(scope="module")
+def env(ingested_template, tmp_path_factory):
+    import shutil
+
+    data = tmp_path_factory.mktemp("review-cli") / "data"
+    shutil.copytree(ingested_template, data)
+    environ = {**os.environ, "SOCIALPOLICY_DATA_DIR": str(data)}
+    environ.pop("CHROMA_HOST", None)
+    return environ
+
+
+def run(env, *args, stdin: bytes | str = b"", timeout=180):
+    data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
+    return subprocess.run([CLI, *args], env=env, input=data, capture_output=True, timeout=timeout)
+
+
+def test_review_json_contract(env):
+    done = run(env, "review", "--json", "-", stdin=DRAFT)
+    assert done.returncode == 0, done.stderr
+    review = json.loads(done.stdout)
+    assert set(review) == {"verdict", "language", "findings", "related"}
+    assert review["verdict"] == "do_not_post" and review["language"] == "nl"
+    rules = {f["rule"] for f in review["findings"]}
+    assert {"confidential", "personal_data", "accuracy"} <= rules
+    for f in review["findings"]:
+        assert set(f) == {"rule", "severity", "start", "end", "excerpt", "message", "suggestion", "citations"}
+        assert DRAFT[f["start"]:f["end"]] == f["excerpt"]
+        assert f["severity"] in ("high", "medium", "low")
+        for c in f["citations"]:
+            assert set(c) == {"organisation", "document", "section", "quote", "cao", "score"}
+    assert review["related"]
+    # The draft's text is never written to the logs.
+    assert b"j.jansen" not in done.stderr and b"reorganiseren" not in done.stderr
+
+
+def test_review_from_file_and_readable_rendering(env, tmp_path):
+    draft = tmp_path / "draft.txt"
+    draft.write_text("Thank you to all colleagues who made our open day a success! 🎉", encoding="utf-8")
+    done = run(env, "review", "--file", str(draft))
+    assert done.returncode == 0, done.stderr
+    assert "OK to post" in done.stdout.decode()
+    flagged = run(env, "review", "-", stdin=DRAFT)
+    assert "Niet plaatsen" in flagged.stdout.decode() and "j.jansen@gmail.com" in flagged.stdout.decode()
+
+
+def test_review_batch_goes_on_past_bad_lines(env):
+    lines = [
+        json.dumps({"text": "Trots op onze studenten! Lees het persbericht: https://www.universiteitleiden.nl/nieuws"}),
+        "this is not json",
+        json.dumps({"text": "   "}),
+        json.dumps({"nottext": 1}),
+        json.dumps({"text": "My BSN is 111222333, call me on 06-12345678"}),
+    ]
+    done = run(env, "review", "--json", "--batch", "-", stdin="\n".join(lines) + "\n")
+    assert done.returncode == 0, done.stderr
+    out = [json.loads(x) for x in done.stdout.decode().strip().splitlines()]
+    assert len(out) == 5
+    assert out[0]["verdict"] == "ok"
+    assert "error" in out[1] and "error" in out[2] and "error" in out[3]
+    assert out[4]["verdict"] == "do_not_post"
+
+
+@pytest.mark.parametrize("stdin, message", [
+    (b"", "the draft is empty"),
+    (b"  \n\t ", "the draft is empty"),
+    (("x" * 40_001).encode(), "40,000"),
+])
+def test_review_bad_input_exits_2(env, stdin, message):
+    done = run(env, "review", "--json", "-", stdin=stdin)
+    assert done.returncode == 2
+    assert message in done.stderr.decode()
+    assert done.stdout == b""
+
+
+def test_binary_or_garbled_input_never_crashes(env):
+    garbage = bytes(range(256)) * 20 + "Zie mijn foto 🎉\x00\x01 é".encode("latin-1", "replace")
+    done = run(env, "review", "--json", "-", stdin=garbage)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["verdict"] in ("ok", "caution", "do_not_post")
