@@ -7,16 +7,18 @@ question text is ever stored: feedback keeps what was rated, not what was said.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy import (
     Column, DateTime, Integer, MetaData, String, Table, Text, create_engine, delete, func,
-    insert, select, update,
+    insert, select, text, update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.core.onboarding import Progress
 
@@ -67,11 +69,42 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    # SQLite returns naive datetimes; everything we write is UTC.
-    if value is not None and value.tzinfo is None:
+def _utc(value: datetime | None) -> datetime | None:
+    """The same instant in UTC. Naive values are taken to be UTC already.
+
+    Everything is written in UTC: SQLite keeps no offset (it would store an
+    Amsterdam wall-clock time as if it were UTC), and reads come back in UTC
+    on every backend (PostgreSQL would use the session's time zone)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
         return value.replace(tzinfo=timezone.utc)
-    return value
+    return value.astimezone(timezone.utc)
+
+
+_aware = _utc  # reads: SQLite returns naive datetimes, PostgreSQL the session's zone
+
+# Any constant will do: it only has to be the same in every replica.
+_SCHEMA_LOCK_KEY = 0x5C0C1A1
+
+
+def _create_schema(engine) -> None:
+    """Create the tables if missing. Replicas that start together all get
+    here: on PostgreSQL they take turns under an advisory lock; on SQLite (and
+    if anything else races) a failed attempt is retried, and then finds the
+    tables there."""
+    attempts = 5
+    for attempt in range(attempts):
+        try:
+            with engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK_KEY})
+                metadata.create_all(conn)
+            return
+        except DBAPIError as exc:
+            if exc.connection_invalidated or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
 
 
 class Database:
@@ -85,7 +118,7 @@ class Database:
             kwargs["connect_args"] = {"check_same_thread": False}
         self.url = url
         self.engine = create_engine(url, **kwargs)
-        metadata.create_all(self.engine)
+        _create_schema(self.engine)
         self.feedback = FeedbackStore(self.engine)
         self.progress = ProgressStore(self.engine)
         self.events = EventLedger(self.engine)
@@ -120,7 +153,10 @@ class FeedbackStore:
 
     def rows(self) -> list[dict]:
         with self.engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(select(feedback).order_by(feedback.c.id))]
+            rows = [dict(r._mapping) for r in conn.execute(select(feedback).order_by(feedback.c.id))]
+        for row in rows:
+            row["created_at"] = _aware(row["created_at"])
+        return rows
 
     def counts(self) -> dict[tuple[str, str, str], int]:
         with self.engine.connect() as conn:
@@ -154,11 +190,20 @@ class ProgressStore:
         """Start (or restart) a quiz: answers and score are reset."""
         values = dict(channel=channel, org=org, display_name=display_name, started_at=_now(),
                       answers="{}", score=0, total=total, completed_at=None)
-        with self._lock, self.engine.begin() as conn:
-            done = conn.execute(update(onboarding_progress).where(
-                onboarding_progress.c.user_key == user_key).values(**values)).rowcount
-            if not done:
-                conn.execute(insert(onboarding_progress).values(user_key=user_key, **values))
+        with self._lock:
+            # Update, else insert. Another replica may insert the same key
+            # between the two: then the retry's update finds its row.
+            for attempt in range(2):
+                try:
+                    with self.engine.begin() as conn:
+                        done = conn.execute(update(onboarding_progress).where(
+                            onboarding_progress.c.user_key == user_key).values(**values)).rowcount
+                        if not done:
+                            conn.execute(insert(onboarding_progress).values(user_key=user_key, **values))
+                    break
+                except IntegrityError:
+                    if attempt:
+                        raise
         return self.get(user_key)
 
     def save(self, progress: Progress) -> None:
@@ -166,7 +211,7 @@ class ProgressStore:
             conn.execute(update(onboarding_progress).where(
                 onboarding_progress.c.user_key == progress.user_key).values(
                 answers=json.dumps(progress.answers), score=progress.score, total=progress.total,
-                completed_at=progress.completed_at))
+                completed_at=_utc(progress.completed_at)))
 
     def all(self) -> list[Progress]:
         with self.engine.connect() as conn:
@@ -181,11 +226,19 @@ class EventLedger:
         self.engine = engine
         self.keep = keep
 
+    @staticmethod
+    def _key(key: str) -> str:
+        # The column holds 200 characters: a longer key keeps its start and a
+        # hash of the whole, so two long keys never collide on a shared prefix.
+        if len(key) <= 200:
+            return key
+        return key[:135] + "#" + hashlib.sha256(key.encode("utf-8")).hexdigest()
+
     def claim(self, key: str) -> bool:
         """True the first time a key is seen, False for every repeat."""
         try:
             with self.engine.begin() as conn:
-                conn.execute(insert(handled_events).values(key=key[:200], created_at=_now()))
+                conn.execute(insert(handled_events).values(key=self._key(key), created_at=_now()))
             return True
         except IntegrityError:
             return False
