@@ -110,3 +110,16 @@ def test_photo_question_short_answer(assistant):
     assert any(c.section == "Behoud Privacy" for c in answer.citations)
     dutch = assistant.ask("Mag ik deze foto posten?")
     assert "toestemming" in dutch.answer.lower()
+
+
+@pytest.mark.parametrize("question, org, section", [
+    ("Can I share confidential information?", None, "Behoud vertrouwelijkheid"),
+    ("Mag ik vertrouwelijke informatie delen?", None, "Behoud vertrouwelijkheid"),
+    ("Mag ik vertrouwelijke informatie delen?", "rocwb", "5. Geef nooit vertrouwelijke informatie van ROC West-Brabant"),
+    ("Mag ik deze foto posten?", None, "Behoud Privacy"),
+    ("My faculty account was hacked, what now?", "leiden", "Vervanging wachtwoorden"),
+])
+def test_canonical_questions_cite_the_obvious_guideline_first(assistant, question, org, section):
+    answer = assistant.ask(question, org)
+    assert not answer.abstained
+    assert answer.citations[0].section == section

@@ -360,3 +360,20 @@ def test_schema_creation_is_idempotent(url):
     finally:
         for d in made:
             d.close()
+
+
+def test_event_ledger_prunes_old_keys_by_itself(tmp_path):
+    from datetime import timedelta
+
+    from bot.infra.storage import Database, handled_events
+    from sqlalchemy import func, select
+
+    db = Database(f"sqlite:///{tmp_path / 'ledger.db'}")
+    ledger = db.events
+    ledger.keep = timedelta(seconds=-1)  # everything already counts as old
+    ledger.PRUNE_EVERY = 10
+    for n in range(25):
+        assert ledger.claim(f"event-{n}")
+    with db.engine.connect() as conn:
+        left = conn.execute(select(func.count()).select_from(handled_events)).scalar()
+    assert left < 25  # pruned along the way, without a separate job

@@ -29,7 +29,7 @@ class RetrievalConfig:
     candidates: int = 40          # dense neighbours fetched before grouping
     top: int = 3                  # citations in an answer
     abstain_below: float = 0.83   # without a scope gate: dense cosine of the best guideline
-    lexical_weight: float = 0.02  # weight of normalised BM25 in the fused score (tests/golden)
+    lexical_weight: float = 0.025  # weight of normalised BM25 in the fused score (tests/golden)
     related_floor: float = 0.035  # drop citations this far below the best one
     max_quote_chars: int = 320    # longer guideline bodies are quoted by sentence
 

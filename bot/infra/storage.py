@@ -222,9 +222,12 @@ class ProgressStore:
 class EventLedger:
     """Remembers handled event keys, so a retried delivery is handled once."""
 
+    PRUNE_EVERY = 500  # claims between clean-ups of keys older than `keep`
+
     def __init__(self, engine, keep: timedelta = timedelta(days=1)) -> None:
         self.engine = engine
         self.keep = keep
+        self._claims = 0
 
     @staticmethod
     def _key(key: str) -> str:
@@ -236,6 +239,11 @@ class EventLedger:
 
     def claim(self, key: str) -> bool:
         """True the first time a key is seen, False for every repeat."""
+        self._claims += 1
+        if self._claims % self.PRUNE_EVERY == 0:
+            # Slack retries within minutes; a day-old key is never needed
+            # again, so the table stays small without a separate job.
+            self.prune()
         try:
             with self.engine.begin() as conn:
                 conn.execute(insert(handled_events).values(key=self._key(key), created_at=_now()))
