@@ -7,7 +7,7 @@ import re
 
 from bot.core.models import Language
 
-_WORD = re.compile(r"[a-zA-ZÀ-ÿ]+")
+_WORD = re.compile(r"(?<![0-9])[a-zA-ZÀ-ÿ]+")  # "5a" in an address is no English "a"
 # Frequent function words and the staff vocabulary of this domain.
 _NL = set(
     """de het een en van ik je jij u uw mijn mag kan kun kunnen wij we zij ze niet geen wel
@@ -17,7 +17,8 @@ _NL = set(
     nou dus want omdat iets niets iemand niemand alles veel weinig meer minder zelf eigen
     collega collegas foto studenten plaatsen delen bericht berichten zonder namens mogen
     gebruiken zetten posten twitteren mogelijk gaat gaan doen doe doet krijg krijgen alleen
-    vertellen zeggen zegt mijnheer mevrouw daar hier dat erg oké beter liever""".split()
+    vertellen zeggen zegt mijnheer mevrouw daar hier dat erg oké beter liever thuis
+    boos vandaag morgen gisteren bedankt dank nieuwe mooie""".split()
 )
 _EN = set(
     """the a an and of i you your my may can could we they not no is are was were with for
@@ -27,7 +28,8 @@ _EN = set(
     without behalf allowed am im ive dont cant isnt whats okay ok anything something
     someone anyone everything there here any some all just like get got really actually
     work stuff people online covers cover keeping keep allowed rules rule happens happen
-    after before other another own tweet tweeting account accounts page group still""".split()
+    after before other another own tweet tweeting account accounts page group still so
+    angry very much today tomorrow yesterday thanks thank great new""".split()
 )
 
 

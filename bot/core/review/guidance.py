@@ -1,0 +1,328 @@
+"""What each finding says and which guideline it rests on.
+
+Messages and suggestions are fixed texts in Dutch and English: nothing is
+generated. Citations name a section heading exactly as it appears in the
+source document (curly quotes included) and, where a section holds more than
+one rule, the opening words of the sentence or list item; the Catalogue turns
+them into verbatim quotes. A rule cites only what truly fits, and only the
+organisations in the review's scope.
+"""
+
+from __future__ import annotations
+
+# (org, section heading as in the source, opening words or None for the whole guideline)
+CiteSpec = tuple[str, str, "str | None"]
+
+L_CONFIDENTIAL: CiteSpec = ("leiden", "Behoud vertrouwelijkheid", None)
+L_PRIVACY: CiteSpec = ("leiden", "Behoud Privacy", None)
+L_IDENTIFYING: CiteSpec = ("leiden", "Respecteer uw publiek / doelgroep", "Alle door de wet beschermde")
+L_RESPECT: CiteSpec = ("leiden", "Respecteer uw publiek / doelgroep", "Gebruik geen discriminerende")
+L_UPSET: CiteSpec = ("leiden", "Wees bewust van aansprakelijkheid", "Als u verontwaardigd bent")
+L_COPYRIGHT: CiteSpec = ("leiden", "Wees bewust van aansprakelijkheid", "Houd rekening met auteursrecht")
+L_APPROVAL: CiteSpec = ("leiden", "Vraag om goedkeuring", None)
+L_DISCLAIMER: CiteSpec = ("leiden", "Gebruik een disclaimer", "Als u content publiceert")
+L_LOGO: CiteSpec = ("leiden", "Logo", "Persoonlijk account")
+L_BRAND: CiteSpec = ("leiden", "Logo", "Gebruik de merknaam")
+L_ACCURATE: CiteSpec = ("leiden", "Wees nauwkeurig", None)
+
+R_CONFIDENTIAL: CiteSpec = ("rocwb", "5. Geef nooit vertrouwelijke informatie van ROC West-Brabant", None)
+R_HARM: CiteSpec = ("rocwb", "1. Je bent zelf verantwoordelijk", "Plaats nooit berichten")
+R_VULGAR: CiteSpec = ("rocwb", "7. Don’ts", "Plaats geen vulgair materiaal")
+R_RESPECT: CiteSpec = ("rocwb", "6. Do’s", "Spreek met respect over anderen")
+R_DOUBT: CiteSpec = ("rocwb", "7. Don’ts", "Bij twijfel het bericht nooit plaatsen")
+R_PRESS: CiteSpec = ("rocwb", "2. Persprotocol blijft gelden", "Berichten en reacties")
+R_NOT_ON_BEHALF: CiteSpec = ("rocwb", "7. Don’ts", "Spreek niet namens ROC West-Brabant")
+R_LOGO_PROFILE: CiteSpec = ("rocwb", "7. Don’ts", "Plaats geen logo als profielfoto")
+R_COPYRIGHT: CiteSpec = ("rocwb", "6. Do’s", "Respecteer het copyright")
+R_ADVERTISING: CiteSpec = ("rocwb", "7. Don’ts", "Post geen verkapte reclameboodschappen")
+R_MARKETPLACE: CiteSpec = ("rocwb", "7. Don’ts", "Gebruik de ROC Group op LinkedIn niet als Marktplaats")
+R_QUOTE: CiteSpec = ("rocwb", "7. Don’ts", "Citeer geen collega")
+R_SOURCES: CiteSpec = ("rocwb", "6. Do’s", "Maak je bronnen kenbaar")
+
+# The guidelines each rule rests on; (rule, kind) overrides the rule's default.
+CITATIONS: dict[str | tuple[str, str], tuple[CiteSpec, ...]] = {
+    "confidential": (L_CONFIDENTIAL, R_CONFIDENTIAL),
+    "privacy": (L_PRIVACY, R_HARM),
+    "personal_data": (L_IDENTIFYING, L_PRIVACY, R_HARM),
+    "offensive": (L_RESPECT, R_VULGAR, R_RESPECT),
+    "emotional": (L_UPSET, R_DOUBT),
+    "on_behalf": (L_APPROVAL, L_DISCLAIMER, R_PRESS, R_NOT_ON_BEHALF),
+    "logo": (L_LOGO, R_LOGO_PROFILE),
+    ("logo", "personal_use"): (L_LOGO, R_COPYRIGHT),
+    "advertising": (R_ADVERTISING, L_BRAND),
+    ("advertising", "sell"): (R_MARKETPLACE, R_ADVERTISING, L_BRAND),
+    "quoting_colleagues": (R_QUOTE, L_PRIVACY),
+    ("quoting_colleagues", "internal"): (R_QUOTE, L_CONFIDENTIAL),
+    "copyright": (L_COPYRIGHT, R_COPYRIGHT),
+    "accuracy": (L_ACCURATE, R_SOURCES),
+}
+
+
+def citation_specs(rule: str, kind: str) -> tuple[CiteSpec, ...]:
+    return CITATIONS.get((rule, kind)) or CITATIONS[rule]
+
+
+def all_citation_specs() -> set[CiteSpec]:
+    return {spec for specs in CITATIONS.values() for spec in specs}
+
+
+# (rule, kind) → language → (message, suggestion); (rule, "*") is the rule's default.
+MESSAGES: dict[tuple[str, str], dict[str, tuple[str, str]]] = {
+    # ------------------------------------------------------------ confidential
+    ("confidential", "label"): {
+        "en": ("The draft marks this information as confidential or secret. Confidential information about the "
+               "institution, its students, alumni or colleagues must not be posted.",
+               "Remove the confidential information. Share only what has been published, and link to the official source."),
+        "nl": ("Het concept noemt deze informatie vertrouwelijk of geheim. Vertrouwelijke informatie over de "
+               "instelling, studenten, alumni of collega's hoort niet op social media.",
+               "Haal de vertrouwelijke informatie weg. Deel alleen wat al gepubliceerd is en verwijs naar de officiële bron."),
+    },
+    ("confidential", "not_yet"): {
+        "en": ("This information has not been announced yet or is for internal use only.",
+               "Wait until it has been announced officially, then share the press release or news item by linking to the original source."),
+        "nl": ("Deze informatie is nog niet bekendgemaakt of is alleen voor intern gebruik.",
+               "Wacht tot het officieel is aangekondigd en deel dan het persbericht of nieuwsbericht met een link naar de originele bron."),
+    },
+    ("confidential", "reorg_leak"): {
+        "en": ("This shares news about a reorganisation or job cuts that has not been announced publicly.",
+               "Don't post it. Wait for the official announcement and then link to it instead of describing it yourself."),
+        "nl": ("Dit deelt nieuws over een reorganisatie of banenverlies dat nog niet openbaar is aangekondigd.",
+               "Plaats dit niet. Wacht op de officiële aankondiging en link daar dan naar in plaats van het zelf te beschrijven."),
+    },
+    ("confidential", "reorg"): {
+        "en": ("A reorganisation is mentioned. Only share it once it has been announced publicly.",
+               "Link to the official announcement (press release or news item) instead of describing it yourself."),
+        "nl": ("Er wordt een reorganisatie genoemd. Deel dit alleen als het al openbaar is aangekondigd.",
+               "Link naar de officiële aankondiging (persbericht of nieuwsbericht) in plaats van het zelf te beschrijven."),
+    },
+    ("confidential", "exam"): {
+        "en": ("Exam questions and answers are confidential.",
+               "Remove the exam questions or answers. Only share practice material that the programme has published."),
+        "nl": ("Tentamenvragen en antwoorden zijn vertrouwelijk.",
+               "Haal de tentamenvragen of antwoorden weg. Deel alleen oefenmateriaal dat de opleiding zelf heeft gepubliceerd."),
+    },
+    ("confidential", "meeting"): {
+        "en": ("This reports what was said or decided in an internal meeting.",
+               "Don't share what is discussed in internal meetings. Wait for the official communication and share that."),
+        "nl": ("Dit vertelt wat er in een intern overleg is gezegd of besloten.",
+               "Deel niet wat er in intern overleg besproken wordt. Wacht op de officiële communicatie en deel die."),
+    },
+    ("confidential", "internal_doc"): {
+        "en": ("This shares an internal document (a memo, minutes, internal figures).",
+               "Don't post internal documents. Ask the owner or the communications department what may be shared."),
+        "nl": ("Dit deelt een intern document (memo, notulen, interne cijfers).",
+               "Plaats geen interne documenten. Vraag de eigenaar of de afdeling communicatie wat gedeeld mag worden."),
+    },
+    ("confidential", "salary"): {
+        "en": ("This discloses someone's salary or income.",
+               "Remove the salary details. A colleague's pay is confidential."),
+        "nl": ("Dit maakt iemands salaris of inkomen bekend.",
+               "Haal de salarisgegevens weg. Het salaris van een collega is vertrouwelijk."),
+    },
+    # ------------------------------------------------------------ privacy
+    ("privacy", "health"): {
+        "en": ("This shares health information about an identifiable person.",
+               "Remove the health details and the person's name. Share this only with their explicit consent, or let them share it themselves."),
+        "nl": ("Dit deelt gezondheidsinformatie over een herkenbaar persoon.",
+               "Haal de medische details en de naam weg. Deel dit alleen met uitdrukkelijke toestemming van de persoon, of laat het de persoon zelf delen."),
+    },
+    ("privacy", "grades"): {
+        "en": ("This shares someone's results or performance (grades, failing, a warning or dismissal).",
+               "Remove the name and the results. Never share a student's or colleague's results or performance publicly."),
+        "nl": ("Dit deelt iemands resultaten of functioneren (cijfers, zakken, een waarschuwing of ontslag).",
+               "Haal de naam en de resultaten weg. Deel de resultaten of het functioneren van een student of collega nooit openbaar."),
+    },
+    ("privacy", "personal_life"): {
+        "en": ("This shares private information about an identifiable person.",
+               "Remove the private details. Only share information about someone with their consent."),
+        "nl": ("Dit deelt privé-informatie over een herkenbaar persoon.",
+               "Haal de privégegevens weg. Deel alleen informatie over iemand met diens toestemming."),
+    },
+    ("privacy", "photo"): {
+        "en": ("The draft shares a photo or video of identifiable people. You need their consent.",
+               "Ask everyone in the photo for consent before posting, or use a photo in which no one can be recognised. Remove names you have no consent for."),
+        "nl": ("Het concept deelt een foto of video van herkenbare personen. Daarvoor heb je hun toestemming nodig.",
+               "Vraag iedereen op de foto om toestemming voordat je plaatst, of gebruik een foto waarop niemand herkenbaar is. Haal namen weg waarvoor je geen toestemming hebt."),
+    },
+    # ------------------------------------------------------------ personal data
+    ("personal_data", "bsn"): {
+        "en": ("This contains a citizen service number (BSN). Identifying data protected by law never belongs on social media.",
+               "Remove the BSN entirely."),
+        "nl": ("Dit bevat een burgerservicenummer (BSN). Wettelijk beschermde identificerende gegevens horen nooit op social media.",
+               "Haal het BSN volledig weg."),
+    },
+    ("personal_data", "iban"): {
+        "en": ("This contains a bank account number (IBAN).",
+               "Remove the IBAN. If people need to pay, refer them to the official payment page."),
+        "nl": ("Dit bevat een bankrekeningnummer (IBAN).",
+               "Haal het IBAN weg. Moeten mensen betalen, verwijs dan naar de officiële betaalpagina."),
+    },
+    ("personal_data", "email"): {
+        "en": ("This contains a personal e-mail address.",
+               "Remove the address, or use a generic address of the department (such as info@ or communicatie@) unless the person agreed to publish theirs."),
+        "nl": ("Dit bevat een persoonlijk e-mailadres.",
+               "Haal het adres weg of gebruik een algemeen adres van de afdeling (zoals info@ of communicatie@), tenzij de persoon heeft ingestemd met publicatie."),
+    },
+    ("personal_data", "phone"): {
+        "en": ("This contains a personal (mobile) phone number.",
+               "Remove the phone number, or use the department's general number."),
+        "nl": ("Dit bevat een persoonlijk (mobiel) telefoonnummer.",
+               "Haal het telefoonnummer weg of gebruik het algemene nummer van de afdeling."),
+    },
+    ("personal_data", "phone_public"): {
+        "en": ("This contains a phone number. Make sure it is a public office number, not a private one.",
+               "Use the department's general number rather than a personal one."),
+        "nl": ("Dit bevat een telefoonnummer. Controleer of het een openbaar kantoornummer is en geen privénummer.",
+               "Gebruik het algemene nummer van de afdeling in plaats van een persoonlijk nummer."),
+    },
+    ("personal_data", "student_number"): {
+        "en": ("This contains a student number, which identifies a student.",
+               "Remove the student number."),
+        "nl": ("Dit bevat een studentnummer, waarmee een student te identificeren is.",
+               "Haal het studentnummer weg."),
+    },
+    ("personal_data", "staff_number"): {
+        "en": ("This contains a staff number, which identifies an employee.",
+               "Remove the staff number."),
+        "nl": ("Dit bevat een personeelsnummer, waarmee een medewerker te identificeren is.",
+               "Haal het personeelsnummer weg."),
+    },
+    ("personal_data", "address"): {
+        "en": ("This contains a home address.",
+               "Remove the address. Never post where someone lives."),
+        "nl": ("Dit bevat een woonadres.",
+               "Haal het adres weg. Plaats nooit waar iemand woont."),
+    },
+    ("personal_data", "address_unclear"): {
+        "en": ("This contains an address. Make sure it is a public address (a building or venue), not someone's home.",
+               "Keep public addresses only; remove any home address."),
+        "nl": ("Dit bevat een adres. Controleer of het een openbaar adres is (een gebouw of locatie) en geen woonadres.",
+               "Laat alleen openbare adressen staan; haal een woonadres weg."),
+    },
+    # ------------------------------------------------------------ offensive
+    ("offensive", "*"): {
+        "en": ("This contains an insult, obscenity or vulgar language.",
+               "Remove the offensive word and rephrase respectfully, or don't post it."),
+        "nl": ("Dit bevat een belediging, obsceniteit of grof taalgebruik.",
+               "Haal het grove woord weg en formuleer het respectvol, of plaats het bericht niet."),
+    },
+    ("offensive", "slur"): {
+        "en": ("This contains a racist or discriminatory slur.",
+               "Remove it. Discriminatory and racist language is never acceptable; don't post this."),
+        "nl": ("Dit bevat een racistisch of discriminerend scheldwoord.",
+               "Haal het weg. Discriminerende en racistische taal is nooit acceptabel; plaats dit niet."),
+    },
+    ("offensive", "discrimination"): {
+        "en": ("This generalises about a group of people in a discriminatory way.",
+               "Remove the generalisation. Speak about people with respect and don't post this."),
+        "nl": ("Dit generaliseert op een discriminerende manier over een groep mensen.",
+               "Haal de generalisatie weg. Spreek met respect over anderen en plaats dit niet."),
+    },
+    ("offensive", "insult"): {
+        "en": ("This insults people personally.",
+               "Remove the insult and describe the issue factually and respectfully."),
+        "nl": ("Dit beledigt mensen persoonlijk.",
+               "Haal de belediging weg en beschrijf het probleem feitelijk en respectvol."),
+    },
+    ("offensive", "vulgar"): {
+        "en": ("This contains vulgar language.",
+               "Replace the vulgar word with a neutral one."),
+        "nl": ("Dit bevat grof taalgebruik.",
+               "Vervang het grove woord door een neutraal woord."),
+    },
+    # ------------------------------------------------------------ emotional
+    ("emotional", "*"): {
+        "en": ("This reads as written in anger (loaded words, capitals or exclamation marks).",
+               "Wait until you are calm before posting: sleep on it, then rewrite it factually without capitals, exclamation marks or loaded words. When in doubt, don't post."),
+        "nl": ("Dit leest alsof het in boosheid is geschreven (beladen woorden, hoofdletters of uitroeptekens).",
+               "Wacht met posten tot je rustig bent: slaap er een nacht over en herschrijf het dan feitelijk, zonder hoofdletters, uitroeptekens of beladen woorden. Bij twijfel niet plaatsen."),
+    },
+    # ------------------------------------------------------------ on behalf
+    ("on_behalf", "*"): {
+        "en": ("This speaks on behalf of the institution. Official positions need approval and go through the spokesperson.",
+               "Write in your own name."),
+        "nl": ("Dit spreekt namens de instelling. Officiële standpunten hebben goedkeuring nodig en lopen via de woordvoering.",
+               "Schrijf op persoonlijke titel."),
+    },
+    # ------------------------------------------------------------ logo
+    ("logo", "profile"): {
+        "en": ("An official logo as a profile picture or on a personal account is not allowed.",
+               "Use a photo of yourself as your profile picture; official logos are for the institution's own (brand) accounts."),
+        "nl": ("Een officieel logo als profielfoto of op een persoonlijk account is niet toegestaan.",
+               "Gebruik een pasfoto van jezelf als profielfoto; officiële logo's zijn voor de eigen (merk)accounts van de instelling."),
+    },
+    ("logo", "personal_use"): {
+        "en": ("The institution's logo is used on a personal account or for your own activities.",
+               "Remove the logo from your personal account, cards or side activities. Official logos are for official accounts only, and never without permission."),
+        "nl": ("Het logo van de instelling wordt gebruikt op een persoonlijk account of voor eigen activiteiten.",
+               "Haal het logo weg van je persoonlijke account, visitekaartjes of nevenactiviteiten. Officiële logo's zijn alleen voor officiële accounts, en nooit zonder toestemming."),
+    },
+    # ------------------------------------------------------------ advertising
+    ("advertising", "ad"): {
+        "en": ("This looks like (hidden) advertising: a discount code, sponsored content or an affiliate link.",
+               "Remove the discount code or affiliate link, and don't use the institution's name or channels to promote products or personal activities."),
+        "nl": ("Dit lijkt (verkapte) reclame: een kortingscode, gesponsorde inhoud of een affiliatelink.",
+               "Haal de kortingscode of affiliatelink weg en gebruik de naam of kanalen van de instelling niet om producten of eigen activiteiten te promoten."),
+    },
+    ("advertising", "sell"): {
+        "en": ("This sells something. The institution's groups and channels are not a marketplace.",
+               "Post it on a marketplace site (such as Marktplaats) instead of in the institution's (LinkedIn) group."),
+        "nl": ("Dit verkoopt iets. De groepen en kanalen van de instelling zijn geen Marktplaats.",
+               "Zet het op een verkoopsite (zoals Marktplaats) in plaats van in de (LinkedIn-)groep van de instelling."),
+    },
+    # ------------------------------------------------------------ quoting colleagues
+    ("quoting_colleagues", "*"): {
+        "en": ("This quotes a colleague.",
+               "Don't quote colleagues without their permission. Give your own view instead, or ask the colleague to share it themselves."),
+        "nl": ("Dit citeert een collega.",
+               "Citeer geen collega's zonder hun toestemming. Geef je eigen mening, of vraag de collega het zelf te delen."),
+    },
+    ("quoting_colleagues", "internal"): {
+        "en": ("This quotes a colleague about internal matters.",
+               "Remove the quote. What colleagues say internally stays internal; wait for the official communication."),
+        "nl": ("Dit citeert een collega over interne zaken.",
+               "Haal het citaat weg. Wat collega's intern zeggen blijft intern; wacht op de officiële communicatie."),
+    },
+    # ------------------------------------------------------------ copyright
+    ("copyright", "*"): {
+        "en": ("This uses someone else's work (a photo, music, video, article or logo) apparently without permission.",
+               "Use your own material or material whose licence allows it (such as Creative Commons), or ask the maker for permission and credit them. For articles, share a link instead of a screenshot."),
+        "nl": ("Dit gebruikt werk van een ander (foto, muziek, video, artikel of logo) kennelijk zonder toestemming.",
+               "Gebruik eigen materiaal of materiaal met een licentie die het toestaat (zoals Creative Commons), of vraag de maker om toestemming en vermeld de bron. Deel bij artikelen een link in plaats van een screenshot."),
+    },
+    # ------------------------------------------------------------ accuracy
+    ("accuracy", "rumour"): {
+        "en": ("This passes on a rumour or an unverified claim.",
+               "Check the facts before posting and name your source, with a link where possible. If you can't verify it, don't post it."),
+        "nl": ("Dit geeft een gerucht of een onbevestigde bewering door.",
+               "Controleer de feiten voordat je plaatst en noem je bron, met een link als dat kan. Kun je het niet controleren, plaats het dan niet."),
+    },
+    ("accuracy", "hedge"): {
+        "en": ("This presents something as hearsay ('apparently').",
+               "Check the fact and link to the source, or leave it out."),
+        "nl": ("Dit brengt iets als van-horen-zeggen ('blijkbaar', 'het schijnt').",
+               "Controleer het feit en link naar de bron, of laat het weg."),
+    },
+}
+
+# Extra advice for on_behalf, per organisation in scope. The Leiden disclaimer
+# itself is taken verbatim from the guideline at run time.
+ON_BEHALF_ADVICE = {
+    "leiden": {
+        "en": "Have official positions approved by the person responsible for your department or faculty. "
+              "When you post about your work on a personal account, add a disclaimer such as: {disclaimer}",
+        "nl": "Laat officiële standpunten goedkeuren door de verantwoordelijke van je afdeling of faculteit. "
+              "Post je op persoonlijke titel over je werk, gebruik dan een disclaimer zoals: {disclaimer}",
+    },
+    "rocwb": {
+        "en": "Make clear you speak in your personal role: only the Executive Board, its spokesperson or college "
+              "directors speak on behalf of ROC West-Brabant.",
+        "nl": "Maak duidelijk dat je vanuit je persoonlijke rol spreekt: alleen de Raad van Bestuur, de woordvoerder "
+              "of collegedirecteuren spreken namens ROC West-Brabant.",
+    },
+}
+
+
+def message(rule: str, kind: str, language: str) -> tuple[str, str]:
+    entry = MESSAGES.get((rule, kind)) or MESSAGES[(rule, "*")]
+    return entry.get(language) or entry["en"]
