@@ -42,27 +42,10 @@ QUESTIONS = [
 ]
 
 
-NEW_DOC = """# Social media gedragscode Hogeschool Voorbeeld
-
-## Wachtwoorden
-
-Deel nooit het wachtwoord van een hogeschoolaccount met studenten.
-
-## Do's
-
-- Vermeld altijd de bron van een citaat.
-- Meld een gehackt account direct bij de servicedesk.
-"""
-
-NEW_META = """id: voorbeeld
-organisation: Hogeschool Voorbeeld
-title: Social media gedragscode Hogeschool Voorbeeld
-language: nl
-collective_agreement: null
-contact:
-  nl: de servicedesk
-  en: the service desk
-"""
+# A small third document, dropped into a copy of knowledge/ (no code change).
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+NEW_DOC = (FIXTURES / "voorbeeld.md").read_text(encoding="utf-8")
+NEW_META = (FIXTURES / "voorbeeld.yaml").read_text(encoding="utf-8")
 
 
 class ReusedVectors(Embeddings):

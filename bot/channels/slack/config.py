@@ -27,11 +27,9 @@ from pathlib import Path
 from typing import Iterable, Mapping
 from urllib.parse import urlparse
 
-import yaml
+from bot.channels.config_file import ConfigError, read_config_file
 
 
-class ConfigError(Exception):
-    """A missing or invalid setting: the server does not start."""
 
 
 # Bot token scopes: keep in step with deploy/slack/manifest.yml.
@@ -91,14 +89,7 @@ def load_slack_config(config_file: Path | None, default_org: str | None = None) 
     if config_file is None:
         return SlackConfig(default_org=default_org)
     path = Path(config_file)
-    if not path.is_file():
-        raise ConfigError(f"SOCIALPOLICY_CONFIG: no such file: {path}")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping at the top level")
+    data = read_config_file(path)
     section = data.get("slack") or {}
     if not isinstance(section, dict):
         raise ConfigError(f"{path}: `slack` must be a mapping with `workspaces` and/or `channels`")

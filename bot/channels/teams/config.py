@@ -17,13 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
-import yaml
+from bot.channels.config_file import ConfigError, read_config_file
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
-
-class ConfigError(Exception):
-    """Invalid Teams settings or config file: `serve teams` exits 1 with this message."""
 
 
 @dataclass(frozen=True)
@@ -42,18 +39,7 @@ def load_teams_config(path: Path | str | None, known_orgs: Iterable[str]) -> Tea
     if path is None:
         return TeamsConfig()
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise ConfigError(f"config file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read config file {path}: {exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise ConfigError(f"config file {path} is not valid YAML{where}") from None
-    if not isinstance(raw, dict):
-        raise ConfigError(f"config file {path}: expected a mapping at the top level")
+    raw = read_config_file(path)
     teams = raw.get("teams") or {}
     if not isinstance(teams, dict):
         raise ConfigError(f"config file {path}: 'teams' must be a mapping")
