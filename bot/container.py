@@ -128,7 +128,7 @@ def build_assistant(settings: Settings, store=None, config: RetrievalConfig | No
     organisations = load_organisations(settings.knowledge_dir)
     catalogue = Catalogue(passages, organisations)
     lexical = BM25Index(passages, [p.embedding_text() for p in passages])
-    retriever = Retriever(store.embeddings, store, lexical, config or RetrievalConfig())
+    retriever = Retriever(store.embeddings, store, lexical, config or RetrievalConfig(), all_orgs=organisations)
     answerer = Answerer(retriever, organisations, build_scope_gate(settings.knowledge_dir, store.embeddings, lexical,
                                                                   settings.data_dir / "cache"))
     reviewer = None

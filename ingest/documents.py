@@ -147,7 +147,7 @@ def load_meta(path: Path) -> dict:
 
 # --------------------------------------------------------------------------- structure
 
-def _roles(lines: list[str], regions: list[dict], name: str) -> list[str]:
+def line_roles(lines: list[str], regions: list[dict], name: str) -> list[str]:
     """The role of each line: regions run from their marker line to the next."""
     if not regions:
         return ["policy"] * len(lines)
@@ -189,7 +189,7 @@ def _looks_like_heading(line: str, next_line: str | None) -> bool:
 
 def parse_structure(text: str, meta: dict, name: str = "") -> list[Section]:
     lines = text.split("\n")
-    roles = _roles(lines, meta.get("regions") or [], name)
+    roles = line_roles(lines, meta.get("regions") or [], name)
     groups = set(meta.get("groups") or [])
     keep = [(i, ln.strip()) for i, ln in enumerate(lines) if ln.strip() and roles[i] in CITABLE_ROLES]
 

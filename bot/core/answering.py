@@ -58,17 +58,22 @@ class Retriever:
     """Dense retrieval over the store, fused with BM25, grouped by guideline."""
 
     def __init__(self, embedder: Embedder, store: PassageStore, lexical: LexicalIndex | None,
-                 config: RetrievalConfig = RetrievalConfig()) -> None:
+                 config: RetrievalConfig = RetrievalConfig(), all_orgs: Sequence[str] = ()) -> None:
         self.embedder = embedder
         self.store = store
         self.lexical = lexical
         self.config = config
+        self.all_orgs = frozenset(all_orgs)
 
     def search(self, text: str, orgs: Sequence[str] | None = None, top: int | None = None) -> list[GuidelineHit]:
         return self.retrieve(text, orgs, top).hits
 
     def retrieve(self, text: str, orgs: Sequence[str] | None = None, top: int | None = None) -> Retrieval:
         cfg = self.config
+        if orgs and self.all_orgs and self.all_orgs <= set(orgs):
+            # Every organisation in scope: a metadata filter only slows the
+            # vector search down (~35 ms instead of ~3 ms at 10,000 chunks).
+            orgs = None
         vector = self.embedder.embed_query(text)
         lexical_top = 0.0
         groups: dict[str, GuidelineHit] = {}

@@ -99,15 +99,14 @@ class ChromaPassageStore:
 
     # -- reads (the core's port)
     def search(self, vector: Sequence[float], k: int, orgs: Sequence[str] | None = None):
-        n = self.count()
-        if n == 0:
-            return []
+        # No count() first: Chroma returns what it has when asked for more,
+        # and the extra round trip cost ~1 ms per query.
         where = None
         if orgs:
             where = {"org": orgs[0]} if len(orgs) == 1 else {"org": {"$in": list(orgs)}}
         result = self.collection.query(
             query_embeddings=[list(vector)],
-            n_results=min(k, n),
+            n_results=k,
             where=where,
             include=["metadatas", "distances"],
         )
