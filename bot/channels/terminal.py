@@ -6,14 +6,10 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
+from bot.channels.labels import verdict_label
 from bot.core.models import Answer, Citation, Review
 
-_VERDICT = {
-    "ok": ("OK to post", "bold green"),
-    "caution": ("Change before posting", "bold yellow"),
-    "do_not_post": ("Do not post", "bold red"),
-}
-_VERDICT_NL = {"ok": "Prima om te plaatsen", "caution": "Pas aan voor plaatsen", "do_not_post": "Niet plaatsen"}
+_VERDICT_STYLE = {"ok": "bold green", "caution": "bold yellow", "do_not_post": "bold red"}
 _SEVERITY = {"high": "red", "medium": "yellow", "low": "cyan"}
 
 
@@ -41,9 +37,7 @@ def render_answer(answer: Answer) -> Group:
 
 
 def render_review(review: Review, draft: str) -> Group:
-    label, style = _VERDICT[review.verdict]
-    if review.language == "nl":
-        label = _VERDICT_NL[review.verdict]
+    label, style = verdict_label(review.verdict, review.language), _VERDICT_STYLE[review.verdict]
     highlighted = Text(draft if len(draft) <= 4000 else draft[:4000] + " …")
     for f in review.findings:
         if f.start < len(highlighted.plain):

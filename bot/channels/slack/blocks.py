@@ -13,6 +13,7 @@ import json
 from collections import OrderedDict
 from typing import Iterable, Sequence
 
+from bot.channels.labels import VERDICT_LABELS
 from bot.core.models import Answer, Citation, Review
 
 MAX_BLOCKS = 50
@@ -36,7 +37,7 @@ SEVERITY_MARK = {"high": "🔴", "medium": "🟠", "low": "🔵"}
 
 LABELS = {
     "en": {
-        "verdict": {"ok": "OK to post", "caution": "Change before posting", "do_not_post": "Do not post"},
+        "verdict": VERDICT_LABELS["en"],
         "severity": {"high": "high", "medium": "medium", "low": "low"},
         "findings": "{n} point{s} to look at",
         "no_findings": "No points against the guidelines were found in this draft.",
@@ -95,7 +96,7 @@ LABELS = {
         "help_other": "Nederlands: `/socialpolicy hulp`",
     },
     "nl": {
-        "verdict": {"ok": "Prima om te plaatsen", "caution": "Pas aan voor plaatsen", "do_not_post": "Niet plaatsen"},
+        "verdict": VERDICT_LABELS["nl"],
         "severity": {"high": "hoog", "medium": "middel", "low": "laag"},
         "findings": "{n} aandachtspunt{s}",
         "no_findings": "In dit concept zijn geen punten gevonden die tegen de richtlijnen ingaan.",

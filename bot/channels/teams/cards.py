@@ -18,6 +18,7 @@ from typing import Iterable, Sequence
 
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 
+from bot.channels.labels import VERDICT_LABELS
 from bot.core.models import Answer, Citation, Review
 
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -47,7 +48,7 @@ _LABELS = {
         "helpful": "Was this helpful?",
         "up": "👍 Helpful",
         "down": "👎 Not helpful",
-        "verdict": {"ok": "OK to post", "caution": "Change before posting", "do_not_post": "Do not post"},
+        "verdict": VERDICT_LABELS["en"],
         "severity": {"high": "High", "medium": "Medium", "low": "Low"},
         "findings": "{n} point(s) to look at",
         "no_findings": "I found nothing in your draft that goes against the guidelines.",
@@ -99,7 +100,7 @@ _LABELS = {
         "helpful": "Had je hier iets aan?",
         "up": "👍 Nuttig",
         "down": "👎 Niet nuttig",
-        "verdict": {"ok": "Prima om te plaatsen", "caution": "Pas aan voor plaatsen", "do_not_post": "Niet plaatsen"},
+        "verdict": VERDICT_LABELS["nl"],
         "severity": {"high": "Hoog", "medium": "Middel", "low": "Laag"},
         "findings": "{n} punt(en) om naar te kijken",
         "no_findings": "Ik vond niets in je concept dat tegen de richtlijnen ingaat.",
