@@ -103,7 +103,7 @@ def ask(
     org: Optional[Org] = typer.Option(None, "--org", help="Limit to one organisation."),
 ) -> None:
     """Answer a question about the social media guidelines, with citations."""
-    from bot.core.answering import InvalidQuestion
+    from bot.core.answering import InvalidQuestion, validate_question
 
     settings = _settings()
     _setup_logging(settings)
@@ -126,9 +126,8 @@ def ask(
         return
     if question is None or not question.strip():
         fail("the question is empty")
-    assistant_validate = _validator()
     try:
-        assistant_validate(question)
+        validate_question(question)  # before loading models, so bad input fails fast
     except InvalidQuestion as exc:
         fail(str(exc))
     answer = _assistant(settings).ask(question, org_id)
@@ -136,13 +135,6 @@ def ask(
         _print_json(answer.to_dict())
     else:
         _render_answer(answer)
-
-
-def _validator():
-    # Validate before loading models, so bad input fails fast.
-    from bot.core.answering import Answerer
-
-    return lambda q: Answerer.validate(None, q)  # validate() uses no state
 
 
 def _render_answer(answer) -> None:

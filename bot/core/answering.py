@@ -24,6 +24,16 @@ class InvalidQuestion(ValueError):
     pass
 
 
+def validate_question(question: str) -> str:
+    """The question, stripped; an InvalidQuestion when empty or too long."""
+    question = (question or "").strip()
+    if not question:
+        raise InvalidQuestion("the question is empty")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InvalidQuestion(f"the question is {len(question)} characters; the limit is {MAX_QUESTION_CHARS}")
+    return question
+
+
 @dataclass(frozen=True)
 class RetrievalConfig:
     candidates: int = 40          # dense neighbours fetched before grouping
@@ -148,14 +158,7 @@ class Answerer:
         self.scope_gate = scope_gate
 
     def validate(self, question: str) -> str:
-        question = (question or "").strip()
-        if not question:
-            raise InvalidQuestion("the question is empty")
-        if len(question) > MAX_QUESTION_CHARS:
-            raise InvalidQuestion(
-                f"the question is {len(question)} characters; the limit is {MAX_QUESTION_CHARS}"
-            )
-        return question
+        return validate_question(question)
 
     def contacts(self, orgs: Sequence[str], language: Language) -> list[str]:
         out = []
