@@ -292,13 +292,24 @@ def onboard(
 @app.command("eval")
 def evaluate(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    split: str = typer.Option("all", "--split", help="dev (tuned on), test (locked, never tuned on) or all."),
 ) -> None:
-    """Score the golden sets: retrieval, CAO citations, abstention, review precision and recall."""
+    """Score the question bank and golden sets per split and language: recall@1/@3, abstention, CAO citations, review."""
     settings = _settings()
     _setup_logging(settings)
     from bot.evaluation.evaluate import run_eval
 
-    raise typer.Exit(run_eval(settings, as_json))
+    raise typer.Exit(run_eval(settings, as_json, split))
+
+
+@app.command()
+def tune() -> None:
+    """Cross-validate the answer policy on the dev split (the locked test split is never read)."""
+    settings = _settings()
+    _setup_logging(settings)
+    from bot.evaluation.tune import run_tune
+
+    raise typer.Exit(run_tune(settings))
 
 
 @app.command()

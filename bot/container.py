@@ -16,6 +16,7 @@ from bot.yamlio import read_yaml
 from bot.core.answering import Answerer, RetrievalConfig, Retriever
 from bot.core.assistant import Assistant
 from bot.core.catalogue import Catalogue
+from bot.core.quoting import Quoter
 from bot.core.models import OrganisationInfo
 from bot.settings import Settings
 
@@ -59,7 +60,11 @@ def ingest(settings: Settings, store=None, show_progress: bool | None = None):
     from ingest.pipeline import run_ingest
 
     store = store or build_store(settings)
-    return run_ingest(settings.knowledge_dir, store, show_progress=show_progress), store
+    report = run_ingest(settings.knowledge_dir, store, show_progress=show_progress)
+    # Fit the router now, so that servers starting on this data only load it.
+    catalogue = Catalogue(store.all(), load_organisations(settings.knowledge_dir))
+    build_router(settings, catalogue, store.embeddings, show_progress=bool(show_progress))
+    return report, store
 
 
 def load_quiz_data(knowledge_dir: Path) -> dict[str, dict]:
@@ -70,42 +75,85 @@ def load_quiz_data(knowledge_dir: Path) -> dict[str, dict]:
     return out
 
 
-def cached_vectors(cache_dir: Path | None, model: str, texts: list[str], embeddings) -> list[list[float]]:
-    """Embed a few fixed texts once per model and content, not at every start."""
-    import hashlib
-    import json
-
-    if not texts:
-        return []
-    key = hashlib.sha256(json.dumps([model, texts], ensure_ascii=False).encode()).hexdigest()[:16]
-    path = cache_dir / f"vectors-{key}.json" if cache_dir else None
-    if path and path.exists():
-        try:
-            return json.loads(path.read_text())
-        except ValueError:
-            pass  # a torn write: embed again
-    vectors = embeddings.embed_documents(texts)
-    if path:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(vectors))
-            tmp.replace(path)
-        except OSError:
-            pass  # a read-only data dir only costs the embedding time
-    return vectors
+def load_guideline_notes(knowledge_dir: Path) -> dict[str, dict]:
+    """knowledge/guidelines/<document>.yaml, by document id."""
+    out = {}
+    for path in sorted((knowledge_dir / "guidelines").glob("*.yaml")):
+        data = read_yaml(path) or {}
+        out[data.get("document", path.stem)] = data
+    return out
 
 
-def build_scope_gate(knowledge_dir: Path, embeddings, lexical, cache_dir: Path | None = None):
-    from bot.core.scope import ScopeGate
+def build_quoter(knowledge_dir: Path, catalogue: Catalogue, organisations) -> tuple[Quoter, dict]:
+    """The quoter (sections whose body is no rule are quoted by heading) and
+    the CAO articles each organisation's guidelines rest on."""
+    heading_only, basis = [], {}
+    for org, notes in load_guideline_notes(knowledge_dir).items():
+        for section, note in (notes.get("sections") or {}).items():
+            if (note or {}).get("quote") == "heading":
+                heading_only.append((org, section))
+        info = organisations.get(org)
+        if notes.get("basis_cao") and info is not None and info.collective_agreement:
+            basis[org] = tuple(notes["basis_cao"])
+    return Quoter(catalogue, heading_only), basis
 
-    path = knowledge_dir / "scope.yaml"
-    if not path.exists():
+
+# Share of in-scope dev questions allowed to abstain when the threshold is
+# chosen (out of fold); the bar for the locked test split is 0.02.
+MAX_FALSE_ABSTENTION = 0.015
+
+
+def build_router(settings: Settings, catalogue: Catalogue, embeddings, show_progress: bool = False):
+    """The router fitted on the question bank's dev split: loaded when the
+    saved fit matches the bank and the embedder, fitted (and saved) otherwise.
+    None without a bank."""
+    from bot.core.routing import Router, RouterPolicy
+    from bot.infra.router_fit import fit_router, load_router, query_vectors, router_fingerprint, save_router
+    from bot.question_bank import guideline_descriptions, load_bank
+
+    questions = load_bank(settings.knowledge_dir, catalogue, splits=("dev",))
+    if not questions or not any(not q.out_of_scope for q in questions):
         return None
-    data = read_yaml(path) or {}
-    descriptions = data.get("out_of_scope") or []
-    vectors = cached_vectors(cache_dir, getattr(embeddings, "name", "default"), descriptions, embeddings)
-    return ScopeGate(vectors, data.get("out_of_scope_terms") or [], data.get("publishing") or [], lexical.tokenize)
+    name = getattr(embeddings, "name", type(embeddings).__name__)
+    policy = RouterPolicy()
+    descriptions = guideline_descriptions(catalogue, load_quiz_data(settings.knowledge_dir))
+    fingerprint = router_fingerprint(questions, descriptions, name, policy)
+    path = settings.data_dir / "router" / f"router-{fingerprint}.npz"
+    model = load_router(path)
+    if model is None or model.embedder != name:
+        progress = _progress_printer("embedding the question bank") if show_progress else None
+        texts = [q.text for q in questions] + [text for text, _ in descriptions]
+        vectors = query_vectors(texts, embeddings, settings.cache_dir, progress)
+        report: dict = {}
+        model = fit_router(questions, vectors[: len(questions)], name, policy, report=report,
+                           max_false_abstention=MAX_FALSE_ABSTENTION,
+                           described=[key for _, key in descriptions],
+                           description_vectors=vectors[len(questions):], fingerprint=fingerprint,
+                           described_texts=[text for text, _ in descriptions])
+        log.info("router fitted: %s", report)
+        try:
+            save_router(model, path)
+        except OSError:
+            log.warning("could not save the fitted router; it is fitted again at the next start")
+    org_of = {}
+    for label in model.labels:
+        passages = catalogue.guideline_passages(label)
+        if passages:
+            org_of[label] = passages[0].org
+    return Router(model, org_of)
+
+
+def _progress_printer(what: str):
+    import sys
+
+    def show(done: int, total: int) -> None:
+        if sys.stderr.isatty() or done == total:
+            sys.stderr.write(f"\r{what}: {done}/{total}")
+            if done == total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+    return show
 
 
 def build_database(settings: Settings):
@@ -129,8 +177,9 @@ def build_assistant(settings: Settings, store=None, config: RetrievalConfig | No
     catalogue = Catalogue(passages, organisations)
     lexical = BM25Index(passages, [p.embedding_text() for p in passages])
     retriever = Retriever(store.embeddings, store, lexical, config or RetrievalConfig(), all_orgs=organisations)
-    answerer = Answerer(retriever, organisations, build_scope_gate(settings.knowledge_dir, store.embeddings, lexical,
-                                                                  settings.data_dir / "cache"))
+    quoter, basis = build_quoter(settings.knowledge_dir, catalogue, organisations)
+    router = build_router(settings, catalogue, store.embeddings)
+    answerer = Answerer(retriever, organisations, router=router, quoter=quoter, basis=basis)
     reviewer = None
     try:
         from bot.core.review import Reviewer

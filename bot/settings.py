@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     # One thread per query embedding: on 2 cores it is as fast when idle and
     # about twice as fast under load, when servers embed several at once.
     embedding_threads: int | None = Field(1, validation_alias=_env("SOCIALPOLICY_EMBEDDING_THREADS", "embedding_threads"))
+    # Content-hashed caches (question-bank vectors): safe to share between data dirs.
+    cache_dir_override: Path | None = Field(None, validation_alias=_env("SOCIALPOLICY_CACHE_DIR", "cache_dir"))
     chroma_host: str | None = Field(None, validation_alias=_env("CHROMA_HOST", "chroma_host"))
     chroma_port: int = Field(8000, validation_alias=_env("CHROMA_PORT", "chroma_port"))
     # Organisation scope: leiden, rocwb, or empty for all. Per workspace,
@@ -61,6 +63,10 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_none(cls, value):
         return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.cache_dir_override or self.data_dir / "cache"
 
     @property
     def chroma_dir(self) -> Path:

@@ -256,7 +256,7 @@ def split_sentences(paragraph: str) -> list[str]:
 
 @dataclass
 class Annotations:
-    default_cao: tuple[str, ...]
+    basis_cao: tuple[str, ...]   # the articles every guideline of the document rests on
     sections: dict
 
 
@@ -265,7 +265,7 @@ def load_annotations(root: Path, doc_id: str) -> Annotations:
     if not path.exists():
         return Annotations((), {})
     data = read_yaml(path) or {}
-    return Annotations(tuple(data.get("default_cao") or ()), data.get("sections") or {})
+    return Annotations(tuple(data.get("basis_cao") or ()), data.get("sections") or {})
 
 
 def _part_note(note: dict, text: str) -> dict:
@@ -281,8 +281,10 @@ def _stable_id(*parts: object) -> str:
 
 
 def _passage(doc: Document, section: Section, kind: str, text: str, slot: str, order: int,
-             note: dict, part: dict, default_cao: tuple[str, ...]) -> Passage:
-    cao = tuple(part.get("cao") or note.get("cao") or default_cao)
+             note: dict, part: dict) -> Passage:
+    # Articles are named per citation only where the mapping says so; the
+    # article every guideline rests on (`basis_cao`) is named once per answer.
+    cao = tuple(part.get("cao") or note.get("cao") or ())
     summary = part.get("summary") or ({} if kind != "guideline" and part else note.get("summary")) or {}
     if not summary and kind != "guideline":
         summary = note.get("summary") or {}
@@ -321,7 +323,6 @@ def document_passages(doc: Document, annotations: Annotations) -> list[Passage]:
     the annotated search words of a guideline or sentence as passages of
     their own that lead to it."""
     # CAO articles are only ever named for a document that cites an agreement.
-    default_cao = annotations.default_cao if doc.meta.get("collective_agreement") else ()
     out: list[Passage] = []
     order = 0
 
@@ -340,18 +341,18 @@ def document_passages(doc: Document, annotations: Annotations) -> list[Passage]:
         base = f"{doc.id}/{s_idx}"
         if section.paragraphs:
             body = "\n".join(section.paragraphs)
-            add(_passage(doc, section, "guideline", body, f"{base}/g", order, note, {}, default_cao),
+            add(_passage(doc, section, "guideline", body, f"{base}/g", order, note, {}),
                 note.get("topics", ""))
             sentences = [s for p in section.paragraphs for s in split_sentences(p)]
             if len(sentences) > 1:
                 for n, sentence in enumerate(sentences):
                     part = _part_note(note, sentence)
-                    add(_passage(doc, section, "sentence", sentence, f"{base}/s{n}", order, note, part, default_cao),
+                    add(_passage(doc, section, "sentence", sentence, f"{base}/s{n}", order, note, part),
                         part.get("topics", ""))
         for n, item in enumerate(section.items):
             part = _part_note(note, item)
             topics = ", ".join(t for t in (part.get("topics", ""), "" if part else note.get("topics", "")) if t)
-            add(_passage(doc, section, "item", item, f"{base}/i{n}", order, note, part, default_cao), topics)
+            add(_passage(doc, section, "item", item, f"{base}/i{n}", order, note, part), topics)
     return out
 
 

@@ -84,7 +84,7 @@ def test_cao_articles_are_entries_of_their_own_and_mapping_is_consistent(knowled
     # Every article linked from a guideline exists.
     for path in (KNOWLEDGE / "guidelines").glob("*.yaml"):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        linked = set(data.get("default_cao") or [])
+        linked = set(data.get("basis_cao") or [])
         for note in data["sections"].values():
             linked |= set(note.get("cao") or [])
             for part in note.get("parts") or []:

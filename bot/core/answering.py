@@ -1,9 +1,12 @@
-"""Grounded answers: retrieve guidelines, then build the answer only from the
-knowledge base (summaries written for each guideline plus verbatim quotes).
+"""Grounded answers, built only from the knowledge base.
 
-Without an LLM nothing is generated, so nothing can be invented: when no
-guideline scores high enough the assistant abstains and names the contact
-the documents give.
+The retriever finds passages (dense search fused with BM25, grouped by
+guideline); the router (bot/core/routing.py), trained on the question bank,
+says whether the guidelines speak to the question at all and which
+guideline it is about. The answer is the guideline's one-line summary only
+when the router is confident, and always verbatim quotes (bot/core/quoting.py).
+Nothing is generated, so nothing can be invented: when the question is out
+of scope the assistant says so and names the contact the documents give.
 """
 
 from __future__ import annotations
@@ -11,11 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
+import numpy as np
+
 from bot.core.catalogue import citation_for
 from bot.core.language import detect_language
 from bot.core.models import Answer, Citation, Language, OrganisationInfo, Passage
 from bot.core.ports import Embedder, LexicalIndex, PassageStore
-from bot.core.scope import ScopeGate
+from bot.core.quoting import Quoter
+from bot.core.routing import Router
 
 MAX_QUESTION_CHARS = 2000
 
@@ -36,7 +42,7 @@ def validate_question(question: str) -> str:
 
 @dataclass(frozen=True)
 class RetrievalConfig:
-    candidates: int = 40          # dense neighbours fetched before grouping
+    candidates: int = 60          # dense neighbours fetched before grouping
     top: int = 3                  # citations in an answer
     abstain_below: float = 0.83   # without a scope gate: dense cosine of the best guideline
     lexical_weight: float = 0.025  # weight of normalised BM25 in the fused score (tests/golden)
@@ -128,34 +134,47 @@ class Retriever:
         ]
 
 
+
 _TEXT = {
     "en": {
         "abstain": "I can't find that in the social media guidelines.",
         "contact": "For questions the guidelines do not cover, contact {contacts}.",
-        "see": "See the quoted guideline{plural} below.",
+        "closest": "These parts of the guidelines come closest to your question:",
+        "basis": "All {organisation} guidelines rest on {articles}.",
         "and": " or ",
     },
     "nl": {
         "abstain": "Dat kan ik niet vinden in de social media richtlijnen.",
         "contact": "Neem voor vragen die de richtlijnen niet behandelen contact op met {contacts}.",
-        "see": "Zie de geciteerde richtlijn{plural} hieronder.",
+        "closest": "Deze delen van de richtlijnen komen het dichtst bij uw vraag:",
+        "basis": "Alle richtlijnen van de {organisation} berusten op {articles}.",
         "and": " of ",
     },
 }
 
+RETRIEVAL_TEMPERATURE = 0.02   # softmax over grouped dense+BM25 scores (cosines differ by hundredths)
+MAX_CITATIONS = 3
 
-def _plural(language: Language, n: int) -> str:
-    if n == 1:
-        return ""
-    return "s" if language == "en" else "en"
+
+@dataclass
+class Candidate:
+    guideline: str
+    org: str
+    router: float                # P(guideline | in scope, organisations in scope)
+    retrieval: float             # softmax share of the retrieval score
+    hit: GuidelineHit | None
+    fused: float = 0.0
 
 
 class Answerer:
     def __init__(self, retriever: Retriever, organisations: dict[str, OrganisationInfo],
-                 scope_gate: ScopeGate | None = None) -> None:
+                 router: Router | None = None, quoter: Quoter | None = None,
+                 basis: dict[str, tuple[str, ...]] | None = None) -> None:
         self.retriever = retriever
         self.organisations = organisations
-        self.scope_gate = scope_gate
+        self.router = router
+        self.quoter = quoter
+        self.basis = basis or {}     # org -> CAO articles every guideline of it rests on
 
     def validate(self, question: str) -> str:
         return validate_question(question)
@@ -165,53 +184,126 @@ class Answerer:
         for org in orgs:
             info = self.organisations.get(org)
             if info:
-                name = info.organisation_en if language == "en" else info.organisation
-                out.append(f"{name}: {info.contact(language)}")
+                out.append(f"{self.name(org, language)}: {info.contact(language)}")
         return out
 
+    def name(self, org: str, language: Language) -> str:
+        info = self.organisations.get(org)
+        if info is None:
+            return org
+        return info.organisation_en if language == "en" else info.organisation
+
+    # ------------------------------------------------------------------ answering
     def answer(self, question: str, orgs: Sequence[str] | None = None) -> Answer:
         question = self.validate(question)
         language = detect_language(question)
         scope = list(orgs) if orgs else sorted(self.organisations)
-        retrieval = self.retriever.retrieve(question, scope)
-        hits = retrieval.hits
+        retrieval = self.retriever.retrieve(question, scope, top=10_000)
+        in_scope, candidates = self.rank(retrieval, scope, question)
         text = _TEXT[language]
-        if not self.in_scope(question, retrieval):
+        policy = self.router.policy if self.router else None
+        abstain_below = policy.abstain_below if policy else 0.5
+        if not candidates or in_scope < abstain_below:
             contacts = self.contacts(scope, language)
             message = text["abstain"]
             if contacts:
                 message += " " + text["contact"].format(contacts=text["and"].join(contacts))
-            return Answer(question, language, True, message, (), "", tuple(contacts))
+            return Answer(question, language, True, message, (), "", tuple(contacts), round(in_scope, 4))
 
-        citations = self.retriever.citations(hits)
-        short = self.short_answer(hits[: len(citations)], language, multi_org=len(scope) > 1)
-        body = short or text["see"].format(plural=_plural(language, len(citations)))
-        return Answer(question, language, False, body, tuple(citations), short,
-                      tuple(self.contacts(sorted({c.org for c in citations}), language)))
+        chosen = self.select(candidates, scope, policy.cite_floor if policy else 0.0)
+        citations = tuple(self.cite(c) for c in chosen)
+        confidence = in_scope * chosen[0].router if self.router else in_scope
+        confident_at = policy.confident_at if policy else 1.1
+        short = self.short_answer(chosen, language, confident_at, multi_org=len(scope) > 1,
+                                  in_scope=in_scope if self.router else 1.0)
+        basis = self.basis_lines(sorted({c.org for c in chosen}), language)
+        # The guideline's answer first; "closest parts:" last, right above the quotes.
+        lines = [short, *basis] if short else [*basis, text["closest"]]
+        return Answer(question, language, False, "\n".join(lines), citations, short,
+                      tuple(self.contacts(sorted({c.org for c in chosen}), language)), round(confidence, 4))
 
-    def in_scope(self, question: str, retrieval: Retrieval) -> bool:
-        if not retrieval.hits:
-            return False
-        best = retrieval.hits[0].dense
-        if self.scope_gate is None:
-            return best >= self.retriever.config.abstain_below
-        return self.scope_gate.decide(question, retrieval.vector, best, retrieval.lexical_top).in_scope
+    def rank(self, retrieval: Retrieval, scope: Sequence[str], question: str = "") -> tuple[float, list[Candidate]]:
+        """P(in scope) and every guideline in scope, best first by the fused score."""
+        hits = {h.guideline: h for h in retrieval.hits}
+        if hits:
+            scores = np.array([h.score for h in retrieval.hits])
+            shares = np.exp((scores - scores.max()) / RETRIEVAL_TEMPERATURE)
+            shares /= shares.sum()
+            retrieval_share = {h.guideline: float(s) for h, s in zip(retrieval.hits, shares)}
+        else:
+            retrieval_share = {}
+        if self.router is None:
+            best = retrieval.hits[0].dense if retrieval.hits else 0.0
+            in_scope = 1.0 if best >= self.retriever.config.abstain_below else 0.0
+            routed: dict[str, float] = {}
+        else:
+            route = self.router.route(retrieval.vector, question)
+            in_scope = route.in_scope
+            routed = route.within(self.router.org_of, scope)
+        weight = self.router.policy.retrieval_weight if self.router else 1.0
+        out: list[Candidate] = []
+        for key in dict.fromkeys([*routed, *hits]):
+            hit = hits.get(key)
+            org = hit.best.org if hit else self.router.org_of.get(key, "")
+            if org not in scope:
+                continue
+            # Organisations without a bank rely on retrieval alone.
+            routed_org = self.router is not None and org in self.router.orgs
+            r = routed.get(key, 0.0)
+            share = retrieval_share.get(key, 0.0)
+            fused = (1 - weight) * r + weight * share if routed_org else share
+            out.append(Candidate(key, org, r if routed_org else share, share, hit, fused))
+        out.sort(key=lambda c: -c.fused)
+        return in_scope, out
 
-    def short_answer(self, hits: Sequence[GuidelineHit], language: Language, multi_org: bool) -> str:
-        """The summary of the best cited guideline; with both organisations in
-        scope and cited, the best of each, labelled."""
+    def select(self, candidates: list[Candidate], scope: Sequence[str], floor: float) -> list[Candidate]:
+        """Up to three guidelines: the best, the best of each other organisation
+        in scope, then the next best that still score."""
+        chosen = [candidates[0]]
+        for org in scope:
+            if any(c.org == org for c in chosen):
+                continue
+            best = next((c for c in candidates if c.org == org), None)
+            if best is not None and len(chosen) < MAX_CITATIONS:
+                chosen.append(best)
+        for c in candidates:
+            if len(chosen) >= MAX_CITATIONS:
+                break
+            if c not in chosen and c.fused >= floor:
+                chosen.append(c)
+        return sorted(chosen, key=lambda c: -c.fused)
+
+    def cite(self, c: Candidate) -> Citation:
+        scored = c.hit.hits if c.hit else []
+        if self.quoter is not None:
+            anchor, quote = self.quoter.quote(c.guideline, scored)
+        else:
+            anchor, quote = c.hit.best, self.retriever.quote(c.hit)
+        return citation_for(anchor, round(c.fused, 4), quote=quote)
+
+    def short_answer(self, chosen: Sequence[Candidate], language: Language, confident_at: float,
+                     multi_org: bool, in_scope: float = 1.0) -> str:
+        """The summary of each organisation's best guideline, only where the
+        router is confident about it; labelled when several organisations are in scope."""
         per_org: dict[str, str] = {}
-        for hit in hits:
-            summary = hit.best.summary(language)
+        for c in chosen:
+            if c.org in per_org or in_scope * c.router < confident_at:
+                continue
+            passages = self.quoter.catalogue.guideline_passages(c.guideline) if self.quoter else []
+            summary = next((p.summary(language) for p in passages if p.summary(language)), "")
             if summary:
-                per_org.setdefault(hit.best.org, summary)
+                per_org[c.org] = summary
         if not per_org:
             return ""
-        if not multi_org or len(per_org) == 1:
+        if not multi_org or len(per_org) == 1 and len({c.org for c in chosen}) == 1:
             return next(iter(per_org.values()))
-        parts = []
-        for org, summary in per_org.items():
-            info = self.organisations.get(org)
-            name = (info.organisation_en if language == "en" else info.organisation) if info else org
-            parts.append(f"{name}: {summary}")
-        return " ".join(parts)
+        return " ".join(f"{self.name(org, language)}: {summary}" for org, summary in per_org.items())
+
+    def basis_lines(self, orgs: Sequence[str], language: Language) -> list[str]:
+        out = []
+        for org in orgs:
+            articles = self.basis.get(org)
+            if articles:
+                out.append(_TEXT[language]["basis"].format(organisation=self.name(org, language),
+                                                           articles=", ".join(articles)))
+        return out

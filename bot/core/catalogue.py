@@ -58,6 +58,10 @@ class Catalogue:
     def guideline_passages(self, guideline: str) -> list[Passage]:
         return self._by_guideline.get(guideline, [])
 
+    def section_passages(self, org: str, section: str) -> list[Passage]:
+        """A section's passages in document order (search words excluded)."""
+        return list(self._by_section.get((org, section), []))
+
     def items(self, org: str, section: str) -> list[Passage]:
         return [p for p in self._by_section.get((org, section), []) if p.kind == "item"]
 

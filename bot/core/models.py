@@ -82,6 +82,9 @@ class Answer:
     citations: tuple[Citation, ...]
     short_answer: str = ""
     contacts: tuple[str, ...] = ()
+    # Calibrated: for an answer, P(in scope) x P(the first guideline);
+    # for an abstention, P(in scope).
+    confidence: float = 0.0
 
     def to_dict(self) -> dict:
         return {
@@ -90,6 +93,7 @@ class Answer:
             "abstained": self.abstained,
             "answer": self.answer,
             "citations": [c.to_dict() for c in self.citations],
+            "confidence": round(float(self.confidence), 4),
         }
 
 

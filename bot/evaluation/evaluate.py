@@ -223,6 +223,33 @@ def load_holdout(path: str | Path | None = None) -> list[dict] | None:
     return load_questions(path) if path.is_file() else None
 
 
+def bank_questions(knowledge_dir: Path, catalogue, split: str) -> list[dict]:
+    """The question bank's `split` in the golden-question shape: in-scope
+    questions are asked scoped to their document's organisation,
+    out-of-scope ones with every organisation in scope."""
+    from bot.question_bank import BankError, load_bank
+
+    try:
+        bank = load_bank(knowledge_dir, catalogue, splits=(split,))
+    except BankError as exc:
+        raise GoldenSetError(str(exc)) from exc
+    out = []
+    for n, q in enumerate(bank):
+        out.append({
+            "id": f"{split}-{q.org or 'oos'}-{n + 1:04d}",
+            "language": q.language,
+            "question": q.text,
+            "org": q.org,
+            "expect": [dict(e) for e in q.expect],
+            "cao": [],
+            "out_of_scope": q.out_of_scope,
+        })
+    return out
+
+
+SPLIT_CHOICES = ("dev", "test", "all")
+
+
 def org_lookup(organisations: dict | None) -> dict[str, str]:
     """Organisation name (Dutch or English) or id → org id."""
     out: dict[str, str] = {}
@@ -568,21 +595,27 @@ def check_thresholds(summary: dict, thresholds: Sequence[dict]) -> list[Check]:
 
 # --------------------------------------------------------------------------- the command
 
-def run_evaluation(assistant, questions: Sequence[dict], drafts: Sequence[dict] | None,
+def run_evaluation(assistant, questions: Sequence[dict] | None, drafts: Sequence[dict] | None,
                    thresholds: Sequence[dict], commentary: CommentaryIndex | None = None,
-                   review_skip_reason: str | None = None, holdout: Sequence[dict] | None = None) -> dict:
-    """Both golden sets (and the held-out questions, when given) and the
-    threshold checks, as one JSON-ready dict."""
+                   review_skip_reason: str | None = None, holdout: Sequence[dict] | None = None,
+                   bank: dict[str, list[dict]] | None = None) -> dict:
+    """The golden sets (questions.yaml is dev, the held-out questions test),
+    the question bank per split, the drafts, and the threshold checks, as one
+    JSON-ready dict. A set that is None is not measured."""
     commentary = commentary or CommentaryIndex.from_knowledge()
-    ask = evaluate_ask(assistant, questions, commentary).to_dict()
-    if drafts is None or getattr(assistant, "reviewer", object()) is None:
-        reason = review_skip_reason or "the review engine is not configured"
-        review: dict = {"skipped": reason}
-    else:
-        review = evaluate_review(assistant, drafts, commentary).to_dict()
-    result = {"ask": ask, "review": review}
+    result: dict = {}
+    if questions is not None:
+        result["ask"] = evaluate_ask(assistant, questions, commentary).to_dict()
     if holdout:
         result["ask_holdout"] = evaluate_ask(assistant, holdout, commentary).to_dict()
+    if bank:
+        result["bank"] = {split: evaluate_ask(assistant, items, commentary).to_dict()
+                          for split, items in bank.items() if items}
+    if drafts is None or getattr(assistant, "reviewer", object()) is None:
+        reason = review_skip_reason or "the review engine is not configured"
+        result["review"] = {"skipped": reason}
+    else:
+        result["review"] = evaluate_review(assistant, drafts, commentary).to_dict()
     checks = check_thresholds(result, thresholds)
     result["thresholds"] = {
         "checks": [asdict(c) for c in checks],
@@ -592,14 +625,19 @@ def run_evaluation(assistant, questions: Sequence[dict], drafts: Sequence[dict] 
     return result
 
 
-def run_eval(settings, as_json: bool = False) -> int:
-    """Build the assistant once, score both golden sets, print, and return
-    0 when every threshold is met, 1 when one is not, 2 on bad input."""
+def run_eval(settings, as_json: bool = False, split: str = "all") -> int:
+    """Build the assistant once, score the sets of the chosen split (dev:
+    what may be tuned on; test: the locked held-out sets; all: both), print,
+    and return 0 when every threshold is met, 1 when one is not, 2 on bad input."""
+    if split not in SPLIT_CHOICES:
+        print(f"socialpolicy: error: --split must be one of {', '.join(SPLIT_CHOICES)}", file=sys.stderr)
+        return 2
+    splits = ("dev", "test") if split == "all" else (split,)
     try:
         thresholds_path = _resolve(None, ENV_THRESHOLDS, DEFAULT_THRESHOLDS)
         thresholds = load_thresholds(thresholds_path)
-        questions = load_questions()
-        holdout = load_holdout()
+        questions = load_questions() if "dev" in splits else None
+        holdout = load_holdout() if "test" in splits else None
         drafts_path = _resolve(None, ENV_DRAFTS, DEFAULT_DRAFTS)
         drafts, skip = None, None
         if drafts_path.is_file():
@@ -620,8 +658,14 @@ def run_eval(settings, as_json: bool = False) -> int:
     assistant = build_assistant(settings)
     build_s = time.perf_counter() - started
     commentary = CommentaryIndex.from_knowledge(settings.knowledge_dir)
+    try:
+        bank = {s: bank_questions(settings.knowledge_dir, assistant.catalogue, s) for s in splits}
+    except GoldenSetError as exc:
+        print(f"socialpolicy: error: {exc}", file=sys.stderr)
+        return 2
     result = run_evaluation(assistant, questions, drafts, thresholds, commentary, review_skip_reason=skip,
-                            holdout=holdout)
+                            holdout=holdout, bank=bank)
+    result["split"] = split
     result["thresholds"]["file"] = str(thresholds_path)
     result["build_seconds"] = round(build_s, 3)
     code = 0 if result["thresholds"]["passed"] else 1
@@ -648,46 +692,54 @@ def _fmt(value) -> str:
     return str(value)
 
 
+def question_sets(result: dict) -> list[tuple[str, dict]]:
+    """(label, report) for every question set measured, dev before test."""
+    sets = []
+    if result.get("ask"):
+        sets.append(("dev · golden", result["ask"]))
+    if result.get("bank", {}).get("dev"):
+        sets.append(("dev · bank", result["bank"]["dev"]))
+    if result.get("ask_holdout"):
+        sets.append(("test · golden held-out", result["ask_holdout"]))
+    if result.get("bank", {}).get("test"):
+        sets.append(("test · bank (locked)", result["bank"]["test"]))
+    return sets
+
+
 def render(result: dict) -> None:
     from rich.console import Console
     from rich.table import Table
 
     console = Console()
-    ask = result["ask"]
-    t = Table(title="Questions (golden set)", show_lines=False)
-    t.add_column("metric")
+    t = Table(title=f"Questions (split: {result.get('split', 'all')})")
+    t.add_column("set")
+    t.add_column("in scope en/nl", justify="right")
     for lang in (*LANGUAGES, "all"):
-        t.add_column(lang, justify="right")
-    t.add_row("in scope", *[_fmt(ask["in_scope"].get(x)) for x in (*LANGUAGES, "all")])
-    t.add_row("recall@1", *[_fmt(ask["recall_at_1"].get(x)) for x in (*LANGUAGES, "all")])
-    t.add_row("recall@3", *[_fmt(ask["recall_at_3"].get(x)) for x in (*LANGUAGES, "all")])
-    held = result.get("ask_holdout")
-    if held:
-        t.add_row("held-out in scope", *[_fmt(held["in_scope"].get(x)) for x in (*LANGUAGES, "all")])
-        t.add_row("held-out recall@3", *[_fmt(held["recall_at_3"].get(x)) for x in (*LANGUAGES, "all")])
+        t.add_column(f"R@1 {lang}", justify="right")
+    for lang in (*LANGUAGES, "all"):
+        t.add_column(f"R@3 {lang}", justify="right")
+    t.add_column("out-of-scope abstained", justify="right")
+    t.add_column("in-scope abstained", justify="right")
+    t.add_column("CAO", justify="right")
+    for label, ask in question_sets(result):
+        t.add_row(label, f"{ask['in_scope'].get('en', 0)}/{ask['in_scope'].get('nl', 0)}",
+                  *[_fmt(ask["recall_at_1"].get(x)) for x in (*LANGUAGES, "all")],
+                  *[_fmt(ask["recall_at_3"].get(x)) for x in (*LANGUAGES, "all")],
+                  f"{_fmt(ask['out_of_scope_abstention'])} of {ask['out_of_scope_questions']}",
+                  _fmt(ask["false_abstention_rate"]), _fmt(ask["cao_accuracy"]))
     console.print(t)
-
-    t = Table(title="Answers")
-    t.add_column("metric")
-    t.add_column("value", justify="right")
-    t.add_row("CAO accuracy", f"{_fmt(ask['cao_accuracy'])} ({ask['cao_questions']} questions)")
-    t.add_row("out-of-scope abstention", f"{_fmt(ask['out_of_scope_abstention'])} ({ask['out_of_scope_questions']} questions)")
-    t.add_row("false abstentions (in scope)", _fmt(ask["false_abstentions"]))
-    t.add_row("commentary citations", _fmt(ask["commentary_citations"]))
-    t.add_row("answer language ≠ question", _fmt(ask["language_mismatches"]))
-    t.add_row("latency p50 / p95 (ms)", f"{_fmt(ask['latency']['p50_ms'])} / {_fmt(ask['latency']['p95_ms'])}")
-    if ask["misses_at_3"]:
-        t.add_row("missed @3", ", ".join(ask["misses_at_3"]))
-    if ask["cao_misses"]:
-        t.add_row("CAO missed", ", ".join(ask["cao_misses"]))
-    if ask["not_abstained"]:
-        t.add_row("should have abstained", ", ".join(ask["not_abstained"]))
-    if held:
-        t.add_row("held-out: abstention / commentary",
-                  f"{_fmt(held['out_of_scope_abstention'])} / {_fmt(held['commentary_citations'])}")
-        if held["misses_at_3"]:
-            t.add_row("held-out missed @3", ", ".join(held["misses_at_3"]))
-    console.print(t)
+    for label, ask in question_sets(result):
+        notes = []
+        if ask["commentary_citations"]:
+            notes.append(f"commentary cited {ask['commentary_citations']}×")
+        if ask["language_mismatches"]:
+            notes.append(f"answer language ≠ question: {ask['language_mismatches']}")
+        notes.append(f"latency p50/p95 {_fmt(ask['latency']['p50_ms'])}/{_fmt(ask['latency']['p95_ms'])} ms")
+        if ask["misses_at_3"]:
+            notes.append(f"missed @3: {len(ask['misses_at_3'])}")
+        if ask["not_abstained"]:
+            notes.append(f"should have abstained: {len(ask['not_abstained'])}")
+        console.print(f"{label}: " + " · ".join(notes))
 
     review = result["review"]
     if "skipped" in review:
