@@ -58,10 +58,12 @@ def black_hole(monkeypatch):
     from bot.channels.teams import auth
 
     hole = BlackHole()
-    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
+    for name in ("HTTPS_PROXY", "https_proxy"):       # the signing keys are fetched over https
         monkeypatch.setenv(name, hole.url)
-    monkeypatch.delenv("NO_PROXY", raising=False)
-    monkeypatch.delenv("no_proxy", raising=False)
+    for name in ("HTTP_PROXY", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    for name in ("NO_PROXY", "no_proxy"):             # only the test's own calls skip the proxy
+        monkeypatch.setenv(name, "127.0.0.1,localhost")
     auth.forget_failures()   # an earlier test's remembered failure would skip the fetch
     yield hole
     auth.forget_failures()
@@ -220,3 +222,52 @@ def test_rate_limit_per_user(settings, teams_assistant, connector, http, tmp_pat
         assert "minuut" not in texts[4]                 # another user is unaffected
     finally:
         server.stop()
+
+
+def test_replies_only_to_the_service_url_the_token_vouches_for(secured, connector, monkeypatch):
+    """A correctly signed channel token whose serviceurl claim names another
+    URL than the activity's: 401, nothing is posted anywhere."""
+    import json as _json
+    import uuid
+
+    import jwt
+    from botframework.connector.auth import AuthenticationConstants
+    from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from jwt.algorithms import RSAAlgorithm
+
+    from bot.channels.teams import auth
+
+    for name in ("HTTPS_PROXY", "https_proxy"):   # the outgoing-token request must never leave the machine
+        monkeypatch.setenv(name, "http://127.0.0.1:9")
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    kid = uuid.uuid4().hex
+    jwk = _json.loads(RSAAlgorithm.to_jwk(key.public_key()))
+    jwk.update(kid=kid, endorsements=["msteams"])
+    url = AuthenticationConstants.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL
+    metadata = auth.GuardedOpenIdMetadata(url)
+    metadata.keys, metadata.fetched_at = [jwk], time.monotonic()      # "published" by Microsoft
+    monkeypatch.setitem(JwtTokenExtractor.metadataCache, url, metadata)
+
+    def token(service_url: str) -> str:
+        now = int(time.time())
+        return jwt.encode({"iss": CHANNEL_ISSUER, "aud": APP_ID, "iat": now, "nbf": now, "exp": now + 600,
+                           "serviceurl": service_url}, key, algorithm="RS256", headers={"kid": kid})
+
+    conversation = new_conversation()
+    body = activity(connector.url + "/", conversation, text="Mag ik een foto plaatsen?")
+    elsewhere = requests.post(f"{secured.url}/api/messages", json=body, timeout=WAIT_S,
+                              headers={"Authorization": f"Bearer {token('https://smba.trafficmanager.net/emea/')}"})
+    assert elsewhere.status_code == 401
+    vouched = requests.post(f"{secured.url}/api/messages", json=body, timeout=WAIT_S,
+                            headers={"Authorization": f"Bearer {token(body['serviceUrl'])}"})
+    assert vouched.status_code != 401     # accepted; the reply itself needs Microsoft's token service
+    time.sleep(0.5)
+    assert connector.replies(conversation) == []
+
+
+def test_compose_publishes_teams_on_loopback_only():
+    import yaml
+
+    compose = yaml.safe_load((REPO / "deploy" / "compose.yaml").read_text(encoding="utf-8"))
+    assert compose["services"]["bot-teams"]["ports"] == ["127.0.0.1:3978:3978"]

@@ -119,6 +119,20 @@ def forget_failures() -> None:
             metadata.forget_failure()
 
 
+def check_service_url(result, service_url: str, is_loopback) -> None:
+    """Replies go only where the validated token vouches for: a channel
+    token's `serviceurl` claim must be the activity's serviceUrl (botbuilder
+    checks this too; kept here so it cannot silently stop). A token without
+    that claim (Emulator, skills) vouches for no remote URL: loopback only."""
+    identity = getattr(result, "claims_identity", None)
+    claim = identity.get_claim_value("serviceurl") if identity is not None else None
+    if claim is None:
+        if not is_loopback(service_url or ""):
+            raise PermissionError("no serviceurl claim vouches for this serviceUrl")
+    elif claim != service_url:
+        raise PermissionError("serviceUrl does not match the token")
+
+
 async def bounded(coro, timeout: float = AUTH_TIMEOUT_S):
     """Await a validation, or fail it as unauthorised after `timeout` seconds."""
     try:

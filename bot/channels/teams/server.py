@@ -63,7 +63,9 @@ class _Authentication(ConfigurationBotFrameworkAuthentication):
 
     async def authenticate_request(self, activity, auth_header):
         try:
-            return await auth.bounded(super().authenticate_request(activity, auth_header))
+            result = await auth.bounded(super().authenticate_request(activity, auth_header))
+            auth.check_service_url(result, activity.service_url, is_loopback_url)
+            return result
         except PermissionError:
             raise
         except Exception as exc:
