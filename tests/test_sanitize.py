@@ -79,8 +79,11 @@ def test_invalid_argv_bytes_become_replacement_characters():
 def cli(assistant, settings):
     import bot.cli
 
-    original = bot.cli._assistant
+    original, original_logging = bot.cli._assistant, bot.cli._setup_logging
     bot.cli._assistant = lambda s: assistant      # models loaded once for the module
+    # CliRunner's stderr is closed after each run: a handler left on it would
+    # break the logging of every later test.
+    bot.cli._setup_logging = lambda s: None
     runner = CliRunner()
     env = {"SOCIALPOLICY_DATA_DIR": str(settings.data_dir), "SOCIALPOLICY_KNOWLEDGE_DIR": str(settings.knowledge_dir)}
 
@@ -88,7 +91,7 @@ def cli(assistant, settings):
         return runner.invoke(bot.cli.app, args, input=stdin, env=env, catch_exceptions=True)
 
     yield run
-    bot.cli._assistant = original
+    bot.cli._assistant, bot.cli._setup_logging = original, original_logging
 
 
 def _lines(result) -> list[dict]:
@@ -213,8 +216,8 @@ def test_teams_body_parsing_is_400_or_an_activity(raw):
     strip_recipient_mention(activity).encode("utf-8")
 
 
-def test_ask_with_invalid_utf8_and_zero_width_in_a_real_process(tmp_path):
-    env = {**os.environ, "SOCIALPOLICY_DATA_DIR": str(tmp_path)}
+def test_ask_with_invalid_utf8_and_zero_width_in_a_real_process(settings):
+    env = {**os.environ, "SOCIALPOLICY_DATA_DIR": str(settings.data_dir)}   # ingested already: only read
     env.pop("CHROMA_HOST", None)
     empty = subprocess.run([sys.executable, "-m", "bot.cli", "ask", "\u200b\u200b\u2060"], cwd=REPO, env=env,
                            capture_output=True, timeout=60)
