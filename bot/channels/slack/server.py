@@ -249,6 +249,7 @@ class SlackServer:
             self._runner = None
         if self._own_executor:
             self.executor.shutdown(wait=False, cancel_futures=True)
+        self.database.close()
 
 
 def _load_assistant(settings, handle: AssistantHandle, loop: asyncio.AbstractEventLoop,
