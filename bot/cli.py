@@ -64,8 +64,10 @@ def _assistant(settings):
 
 
 def _read_stdin_text() -> str:
-    # Bytes, decoded leniently: binary or garbled input must never crash.
-    return sys.stdin.buffer.read().decode("utf-8", errors="replace")
+    # Bytes, decoded leniently and sanitised: binary or garbled input must never crash.
+    from bot.channels.sanitize import decode
+
+    return decode(sys.stdin.buffer.read())
 
 
 def _print_json(obj) -> None:
@@ -119,11 +121,18 @@ def ask(
             except InvalidQuestion as exc:
                 _print_json({"question": line, "error": str(exc)})
                 continue
+            except Exception as exc:  # one bad line never ends the batch
+                _print_json({"question": line, "error": f"this line could not be answered ({type(exc).__name__})"})
+                continue
             if as_json:
                 _print_json(answer.to_dict())
             else:
                 _render_answer(answer)
         return
+    if question is not None:
+        from bot.channels.sanitize import clean_arg
+
+        question = clean_arg(question)  # invalid UTF-8, lone surrogates, zero-width characters
     if question is None or not question.strip():
         fail("the question is empty")
     try:
@@ -147,7 +156,9 @@ def _read_file(path: str) -> str:
     p = Path(path)
     if not p.is_file():
         fail(f"no such file: {path}")
-    return p.read_bytes().decode("utf-8", errors="replace")
+    from bot.channels.sanitize import decode
+
+    return decode(p.read_bytes())
 
 
 @app.command()
@@ -173,6 +184,7 @@ def review(
     else:
         fail(f"unexpected argument {source!r}: use '-' for stdin or --file")
 
+    from bot.channels.sanitize import loads
     from bot.core.review import InvalidDraft
 
     if batch:
@@ -181,13 +193,16 @@ def review(
             if not line.strip():
                 continue
             try:
-                item = json.loads(line)
+                item = loads(line)  # depth-capped, strings sanitised
                 if not isinstance(item, dict) or not isinstance(item.get("text"), str):
                     raise ValueError('each line must be an object {"text": "..."}')
                 result = assistant.review(item["text"], org_id)
             except (ValueError, InvalidDraft) as exc:
                 message = str(exc) if not isinstance(exc, json.JSONDecodeError) else f"not JSON: {exc.msg}"
                 _print_json({"error": message})
+                continue
+            except Exception as exc:  # one bad line never ends the batch
+                _print_json({"error": f"this line could not be reviewed ({type(exc).__name__})"})
                 continue
             if as_json:
                 _print_json(result.to_dict())
@@ -220,14 +235,21 @@ def _render_review(result, text: str) -> None:
 def serve(
     channel: Channel = typer.Argument(..., help="slack or teams"),
     port: Optional[int] = typer.Option(None, "--port", help="Port to listen on (default: SLACK_PORT 3000 / TEAMS_PORT 3978)."),
+    dev: bool = typer.Option(False, "--dev", help="Teams only: no authentication, 127.0.0.1 only, replies only to loopback."),
 ) -> None:
     """Run the Slack app or the Teams bot."""
     settings = _settings()
     _setup_logging(settings)
     if channel is Channel.slack:
+        if dev:
+            fail("--dev is for `serve teams` only", code=1)
         from bot.channels.slack.server import ConfigError, run
     else:
-        from bot.channels.teams.server import ConfigError, run
+        import functools
+
+        from bot.channels.teams.server import ConfigError, run as run_teams
+
+        run = functools.partial(run_teams, dev=dev)
     try:
         run(settings, port)
     except ConfigError as exc:

@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     microsoft_app_tenant_id: str = Field("", validation_alias=_env("MICROSOFT_APP_TENANT_ID", "microsoft_app_tenant_id"))
     teams_port: int = Field(3978, validation_alias=_env("TEAMS_PORT", "teams_port"))
 
+    # Asks and reviews per user per minute, on Slack and Teams (0: no limit).
+    # Kept in the database, so replicas sharing DATABASE_URL share it.
+    rate_limit_per_minute: int = Field(20, ge=0, validation_alias=_env("SOCIALPOLICY_RATE_LIMIT_PER_MINUTE",
+                                                                       "rate_limit_per_minute"))
+
     log_level: str = Field("INFO", validation_alias=_env("SOCIALPOLICY_LOG_LEVEL", "LOG_LEVEL", "log_level"))
 
     @field_validator("default_org", "chroma_host", "database_url", "slack_app_token", "slack_api_url", mode="before")

@@ -303,3 +303,39 @@ def test_a_changed_document_reaches_the_server(server_settings, ingested, embedd
         removed, _ = ingest(settings, store, show_progress=False)
     assert (removed.added, removed.updated, removed.removed) == (0, 0, 3)
     assert store.count() == total
+
+
+def test_a_running_replica_follows_a_reingest_on_the_server(server_settings, ingested, embeddings, tmp_path):
+    """Issue 13, finding 1 on a Chroma server: the ingest job writes a new
+    generation; a replica that was serving switches to it without a restart
+    and keeps answering meanwhile."""
+    from bot.container import build_assistant, build_database, build_store, ingest
+    from bot.infra.chroma_store import ChromaPassageStore, active_collection
+    from bot.live_assistant import LiveAssistant
+
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(REPO / "knowledge", knowledge)
+    settings = server_settings.model_copy(update={"knowledge_dir": knowledge})
+    replica = build_store(settings, embeddings)
+    database = build_database(settings)
+
+    def build(name):
+        return build_assistant(settings, store=ChromaPassageStore(replica.client, embeddings, name=name),
+                               database=database)
+
+    live = LiveAssistant(build, lambda: active_collection(replica.client, replica.base), interval=3600)
+    before = live.generation
+    (knowledge / "documents" / "voorbeeld.md").write_text(NEW_DOC, encoding="utf-8")
+    (knowledge / "documents" / "voorbeeld.yaml").write_text(NEW_META, encoding="utf-8")
+    try:
+        report, _ = ingest(settings, build_store(settings, embeddings), show_progress=False)  # the ingest job
+        assert report.added == 3
+        assert not live.ask(QUESTIONS[0][0]).abstained          # still the old generation, still answering
+        assert live.check() and live.generation != before
+        answer = live.ask("Mijn account is gehackt, wat moet ik doen?", org="voorbeeld")
+        assert answer.citations[0].organisation == "Hogeschool Voorbeeld"
+        assert live.ready()
+    finally:
+        (knowledge / "documents" / "voorbeeld.md").unlink()
+        (knowledge / "documents" / "voorbeeld.yaml").unlink()
+        ingest(settings, build_store(settings, embeddings), show_progress=False)

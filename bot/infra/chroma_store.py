@@ -2,6 +2,15 @@
 
 Embedded PersistentClient by default; HttpClient to a Chroma server when a
 host is configured. The same class serves both.
+
+Generations: ingest never edits the collection servers read. It builds a new
+collection ("<base>--g000007") beside it, copying unchanged passages with
+their vectors, and only when that is complete switches a pointer (the
+metadata of the small collection "<base>--live"). Running servers re-read
+the pointer and rebuild from the new generation (bot.live_assistant). The
+previous generation is kept, so a server that has not switched yet still
+answers; older ones are deleted. The pointer lives in Chroma itself, so the
+same switch works on the embedded store and on a Chroma server.
 """
 
 from __future__ import annotations
@@ -36,6 +45,30 @@ def collection_name(embedder_name: str) -> str:
     (and dimensions) never mix."""
     name = re.sub(r"[^a-zA-Z0-9._-]+", "-", f"policy-{embedder_name}").strip("-._")
     return name[:60]
+
+
+def pointer_name(base: str) -> str:
+    return f"{base}--live"
+
+
+def generation_name(base: str, number: int) -> str:
+    return f"{base}--g{number:06d}"
+
+
+def read_pointer(client, base: str) -> dict | None:
+    """{"active": collection, "generation": n, ...}, or None before the first generation."""
+    try:
+        meta = client.get_collection(pointer_name(base)).metadata or {}
+    except Exception:  # no pointer yet (chromadb raises NotFoundError / ValueError by version)
+        return None
+    return dict(meta) if meta.get("active") else None
+
+
+def active_collection(client, base: str) -> str:
+    """The collection servers should read: the pointer's, else the legacy
+    single collection named after the embedder."""
+    pointer = read_pointer(client, base)
+    return str(pointer["active"]) if pointer else base
 
 
 def passage_metadata(p: Passage) -> dict:
@@ -83,15 +116,65 @@ class ChromaPassageStore:
     def __init__(self, client, embeddings: Embeddings, name: str | None = None) -> None:
         self.client = client
         self.embeddings = embeddings
-        self.name = name or collection_name(getattr(embeddings, "name", "default"))
+        self.base = collection_name(getattr(embeddings, "name", "default"))
+        self._open(name or active_collection(client, self.base))
+
+    def _open(self, name: str) -> None:
+        self.name = name
         # Always pass our embeddings: without them Chroma falls back to its own
         # default model and tries to download it.
         self.vectorstore = Chroma(
-            client=client,
-            collection_name=self.name,
-            embedding_function=embeddings,
+            client=self.client,
+            collection_name=name,
+            embedding_function=self.embeddings,
             collection_metadata={"hnsw:space": "cosine"},
         )
+
+    # -- generations (ingest) --------------------------------------------------------
+    def generation(self) -> int | None:
+        pointer = read_pointer(self.client, self.base)
+        return int(pointer.get("generation", 0)) if pointer else None
+
+    def new_generation(self) -> "ChromaPassageStore":
+        """An empty collection for the next generation (a leftover of a failed
+        ingest with the same number is dropped first)."""
+        number = (self.generation() or 0) + 1
+        name = generation_name(self.base, number)
+        self._drop(name)
+        return ChromaPassageStore(self.client, self.embeddings, name=name)
+
+    def copy_to(self, target: "ChromaPassageStore", ids: Sequence[str], batch: int = 256) -> None:
+        """Copy passages with their stored vectors: unchanged ones are not embedded again."""
+        ids = list(ids)
+        for start in range(0, len(ids), batch):
+            got = self.collection.get(ids=ids[start:start + batch],
+                                      include=["embeddings", "metadatas", "documents"])
+            if len(got["ids"]):
+                target.collection.add(ids=got["ids"], embeddings=got["embeddings"],
+                                      metadatas=got["metadatas"], documents=got["documents"])
+
+    def publish(self, target: "ChromaPassageStore") -> None:
+        """Point servers at a complete generation, then follow it ourselves.
+        Keeps the previous generation for servers that have not switched yet."""
+        number = int(target.name.rsplit("--g", 1)[1])
+        previous = self.name
+        meta = {"active": target.name, "previous": previous, "generation": number}
+        pointer = self.client.get_or_create_collection(pointer_name(self.base), metadata=meta)
+        pointer.modify(metadata=meta)
+        self._open(target.name)
+        keep = {target.name, previous, pointer_name(self.base)}
+        for collection in self.client.list_collections():
+            name = collection if isinstance(collection, str) else collection.name
+            # Older generations, and the pre-generation collection once no server can need it.
+            if (name.startswith(self.base + "--g") or (name == self.base and previous != self.base)) \
+                    and name not in keep:
+                self._drop(name)
+
+    def _drop(self, name: str) -> None:
+        try:
+            self.client.delete_collection(name)
+        except Exception:
+            pass  # not there
 
     @property
     def collection(self):

@@ -57,6 +57,15 @@ handled_events = Table(
 )
 
 
+# One row per rate-limited request (ask or review): who and when, nothing said.
+rate_hits = Table(
+    "rate_hits", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(200), nullable=False, index=True),   # hashed channel user key
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+
 def normalise_url(url: str) -> str:
     """postgres:// and postgresql:// use psycopg 3, the driver we install."""
     for prefix in ("postgres://", "postgresql://"):
@@ -122,6 +131,7 @@ class Database:
         self.feedback = FeedbackStore(self.engine)
         self.progress = ProgressStore(self.engine)
         self.events = EventLedger(self.engine)
+        self.rates = RateLedger(self.engine)
 
     def ping(self) -> bool:
         try:
@@ -255,3 +265,38 @@ class EventLedger:
         with self.engine.begin() as conn:
             return conn.execute(delete(handled_events).where(
                 handled_events.c.created_at < _now() - self.keep)).rowcount
+
+
+class RateLedger:
+    """A sliding one-minute window per user, in the shared database, so that
+    replicas behind one load balancer share a user's allowance."""
+
+    WINDOW = timedelta(minutes=1)
+    PRUNE_EVERY = 500
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self._hits = 0
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _key(user_key: str) -> str:
+        return hashlib.sha256(user_key.encode("utf-8")).hexdigest()
+
+    def allow(self, user_key: str, per_minute: int) -> bool:
+        """Count this request and say whether it is within `per_minute`
+        (0 or less: no limit). A refused request is not counted."""
+        if per_minute <= 0:
+            return True
+        self._hits += 1
+        if self._hits % self.PRUNE_EVERY == 0:
+            with self.engine.begin() as conn:
+                conn.execute(delete(rate_hits).where(rate_hits.c.at < _now() - self.WINDOW))
+        key, now = self._key(user_key), _now()
+        with self._lock, self.engine.begin() as conn:
+            used = conn.execute(select(func.count()).select_from(rate_hits).where(
+                rate_hits.c.key == key, rate_hits.c.at > now - self.WINDOW)).scalar_one()
+            if used >= per_minute:
+                return False
+            conn.execute(insert(rate_hits).values(key=key, at=now))
+        return True

@@ -33,6 +33,7 @@ def slack_settings(settings, fake_slack, slack_config_file):
         "slack_bot_token": "xoxb-test-token", "slack_signing_secret": SECRET,
         "slack_api_url": fake_slack.api_url.rstrip("/"), "slack_app_token": None,
         "slack_port": 0, "config_file": slack_config_file,
+        "rate_limit_per_minute": 0,  # the limit has tests of its own (test_slack_edge.py)
     })
 
 

@@ -41,12 +41,12 @@ def connector():
 
 @pytest.fixture(scope="session")
 def teams_server(settings, teams_assistant, teams_config_file):
-    """The real app, authentication off (empty MICROSOFT_APP_ID)."""
+    """The real app, authentication off (empty MICROSOFT_APP_ID, as `serve teams --dev`)."""
     from bot.channels.teams.server import build_app
 
     local = settings.model_copy(update={"microsoft_app_id": "", "microsoft_app_password": "",
                                         "config_file": teams_config_file})
-    server = ServerThread(build_app(local, teams_assistant)).start()
+    server = ServerThread(build_app(local, teams_assistant, dev=True)).start()
     yield server
     server.stop()
 

@@ -17,7 +17,8 @@ import requests
 
 from teams_testing import LEIDEN_TENANT, activity, card_of, new_conversation
 
-CLI = str(Path(sys.executable).parent / "socialpolicy")
+REPO = Path(__file__).resolve().parents[2]
+CLI = [sys.executable, "-m", "bot.cli"]   # this checkout's code (the console script may be another's)
 START_TIMEOUT_S = 90.0
 
 
@@ -36,7 +37,8 @@ def test_serve_teams_command(settings, assistant, connector, teams_config_file, 
                    TEAMS_PORT="1")                     # --port wins over TEAMS_PORT
     stderr = tmp_path / "stderr.log"
     with open(stderr, "wb") as err:
-        proc = subprocess.Popen([CLI, "serve", "teams", "--port", str(port)], env=environ,
+        # --dev: no MICROSOFT_APP_ID, so 127.0.0.1 only and replies only to the loopback connector
+        proc = subprocess.Popen([*CLI, "serve", "teams", "--dev", "--port", str(port)], env=environ, cwd=REPO,
                                 stdout=subprocess.DEVNULL, stderr=err)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -73,3 +75,5 @@ def test_serve_teams_command(settings, assistant, connector, teams_config_file, 
     assert marker not in log
     events = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
     assert any(e["event"] == "teams question answered" for e in events), log
+    assert any(e["event"].startswith("teams endpoint is unauthenticated") and e["level"] == "warning"
+               for e in events), log

@@ -98,8 +98,18 @@ def test_run_fails_before_loading_anything(tmp_path):
     for s, port, message in cases:
         started = time.monotonic()
         with pytest.raises(ConfigError, match=message):
-            run(s, port)
+            run(s, port, dev=True)
         assert time.monotonic() - started < 2.0
+
+
+def test_closed_by_default_without_an_app_id():
+    """Finding 3: an empty MICROSOFT_APP_ID no longer means "open"."""
+    from bot.channels.teams.server import build_app, run
+
+    with pytest.raises(ConfigError, match="MICROSOFT_APP_ID is empty.*--dev"):
+        run(make_settings(), None)
+    with pytest.raises(ConfigError, match="MICROSOFT_APP_ID is empty"):
+        build_app(make_settings(), object())
 
 
 def test_build_app_refuses_invalid_settings(teams_assistant):

@@ -289,7 +289,7 @@ def test_readyz_is_503_when_the_assistant_is_not_ready(settings, teams_assistant
         def ready(self):
             raise ConnectionError("store unreachable")
 
-    server = ServerThread(build_app(settings, NotReady(), teams_config=TeamsConfig())).start()
+    server = ServerThread(build_app(settings, NotReady(), teams_config=TeamsConfig(), dev=True)).start()
     try:
         r = http.get(f"{server.url}/readyz", timeout=WAIT_S)
         assert r.status_code == 503 and r.json() == {"status": "not ready"}

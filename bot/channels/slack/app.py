@@ -33,6 +33,8 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.channels.guards import SECTION_PREFIX, rate_limited_text, valid_feedback
+from bot.channels.sanitize import clean_text
 from bot.channels.slack import blocks as ui
 from bot.channels.slack.config import SHORTCUT_CALLBACK_ID, SLASH_COMMAND, SlackConfig, api_base_url
 from bot.core.language import detect_language
@@ -182,7 +184,7 @@ def slack_to_plain(text: str) -> str:
             return f"{label} ({target})"
         return target
 
-    return html.unescape(_LINK.sub(link, text or ""))
+    return clean_text(html.unescape(_LINK.sub(link, clean_text(text or ""))))
 
 
 _HELP = {"help": "en", "hulp": "nl", "?": "en", "": "nl"}
@@ -239,14 +241,16 @@ def _where(exc: BaseException) -> str:
 
 class SlackAdapter:
     def __init__(self, handle: AssistantHandle, metrics, config: SlackConfig,
-                 executor: concurrent.futures.Executor | None = None) -> None:
+                 executor: concurrent.futures.Executor | None = None, limiter=None) -> None:
         self.handle = handle
+        self.limiter = limiter   # guards.RateLimiter, or None: no limit
         self.metrics = metrics
         self.config = config
         self.executor = executor or concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="slack-core")
         self.thread_scopes = LRU(4096)            # (team, channel, thread) -> org, in memory
         self.users = LRU(2048, ttl=900.0)         # (team, user) -> {"language", "name"}
         self._matcher: OrgMatcher | None = None
+        self._matcher_of = None
         self._user_errors = _user_error_types()
 
     # -- plumbing ----------------------------------------------------------
@@ -273,8 +277,9 @@ class SlackAdapter:
         return await asyncio.wait_for(loop.run_in_executor(self.executor, call), CORE_TIMEOUT)
 
     async def matcher(self) -> OrgMatcher:
-        if self._matcher is None:
-            self._matcher = OrgMatcher((await self.assistant()).organisations)
+        organisations = (await self.assistant()).organisations
+        if self._matcher is None or self._matcher_of is not organisations:  # a re-ingest may add one
+            self._matcher, self._matcher_of = OrgMatcher(organisations), organisations
         return self._matcher
 
     async def first_delivery(self, body: dict) -> bool:
@@ -321,7 +326,19 @@ class SlackAdapter:
         return self.config.org_for(team, channel)
 
     # -- the core calls, measured -----------------------------------------------
-    async def ask(self, question: str, org: str | None, surface: str):
+    async def allowed(self, team: str | None, user: str | None, text: str) -> None:
+        """UserError with a polite message, in the user's language, beyond
+        the per-user rate limit."""
+        if self.limiter is None or not user:
+            return
+        if not await self.core(self.limiter.allow, f"slack:{team}:{user}"):
+            log.info("slack.rate_limited")
+            raise UserError(rate_limited_text(detect_language(text) if text else "nl"))
+
+    async def ask(self, question: str, org: str | None, surface: str, team: str | None = None,
+                  user: str | None = None):
+        question = clean_text(question)
+        await self.allowed(team, user, question)
         assistant = await self.assistant()
         started = time.perf_counter()
         with self.track("ask"):
@@ -335,7 +352,10 @@ class SlackAdapter:
                                           "ms": round((time.perf_counter() - started) * 1000)})
         return answer
 
-    async def review(self, draft: str, org: str | None, surface: str):
+    async def review(self, draft: str, org: str | None, surface: str, team: str | None = None,
+                     user: str | None = None):
+        draft = clean_text(draft)
+        await self.allowed(team, user, draft)
         assistant = await self.assistant()
         started = time.perf_counter()
         with self.track("review"):
@@ -354,7 +374,7 @@ class SlackAdapter:
     def answer_feedback(answer, org: str | None) -> str:
         top = answer.citations[0] if answer.citations else None
         return ui.encode_value({"k": "answer", "o": (top.org if top and top.org else org),
-                                "l": answer.language, "s": top.section[:150] if top else None})
+                                "l": answer.language, "s": top.section[:SECTION_PREFIX] if top else None})
 
     @staticmethod
     def review_feedback(review, org: str | None) -> str:
@@ -405,13 +425,13 @@ class SlackAdapter:
                     await respond(text=ui.labels(language)["review_empty"], response_type="ephemeral")
                     return
                 org = self.org_for(team, channel)
-                result = await self.review(slack_to_plain(rest), org, "command")
+                result = await self.review(slack_to_plain(rest), org, "command", team, user)
                 await respond(text=ui.review_text(result), response_type="ephemeral", replace_original=False,
                               blocks=ui.review_blocks(result, feedback_value=self.review_feedback(result, org)))
             else:
                 question = slack_to_plain(rest)
                 org = (await self.matcher()).find(question) or self.org_for(team, channel)
-                answer = await self.ask(question, org, "command")
+                answer = await self.ask(question, org, "command", team, user)
                 share = self.share_value(question, org) if channel and not channel.startswith("D") else None
                 await respond(text=ui.answer_text(answer), response_type="ephemeral", replace_original=False,
                               blocks=ui.answer_blocks(answer, share_value=share,
@@ -455,7 +475,7 @@ class SlackAdapter:
                               ui.labels(info["language"])["quiz_sent"])
             elif kind == "review":
                 org = self.thread_scopes.get(key) or self.org_for(team, channel)
-                result = await self.review(payload, org, "mention")
+                result = await self.review(payload, org, "mention", team, user)
                 await private(ui.review_blocks(result, feedback_value=self.review_feedback(result, org)),
                               ui.review_text(result))
             else:
@@ -463,7 +483,7 @@ class SlackAdapter:
                 if named:
                     self.thread_scopes.set(key, named)
                 org = named or self.thread_scopes.get(key) or self.org_for(team, channel)
-                answer = await self.ask(payload, org, "mention")
+                answer = await self.ask(payload, org, "mention", team, user)
                 await client.chat_postMessage(
                     channel=channel, thread_ts=thread, text=ui.answer_text(answer),
                     blocks=ui.answer_blocks(answer, feedback_value=self.answer_feedback(answer, org)))
@@ -503,7 +523,7 @@ class SlackAdapter:
                     await reply(ui.notice_blocks(ui.labels(language)["review_empty"]), ui.labels(language)["review_empty"])
                     return
                 org = self.thread_scopes.get(key) or self.org_for(team, channel)
-                result = await self.review(payload, org, "dm")
+                result = await self.review(payload, org, "dm", team, user)
                 await reply(ui.review_blocks(result, feedback_value=self.review_feedback(result, org)),
                             ui.review_text(result))
             else:
@@ -511,7 +531,7 @@ class SlackAdapter:
                 if named:
                     self.thread_scopes.set(key, named)
                 org = named or self.thread_scopes.get(key) or self.org_for(team, channel)
-                answer = await self.ask(payload, org, "dm")
+                answer = await self.ask(payload, org, "dm", team, user)
                 await reply(ui.answer_blocks(answer, feedback_value=self.answer_feedback(answer, org)),
                             ui.answer_text(answer))
         except UserError as exc:
@@ -548,7 +568,7 @@ class SlackAdapter:
                            ui.labels(language)["nothing_to_check"], language)
                 return
             org = self.org_for(team, channel)
-            result = await self.review(draft, org, "shortcut")
+            result = await self.review(draft, org, "shortcut", team, (body.get("user") or {}).get("id"))
             await show(ui.review_blocks(result, feedback_value=self.review_feedback(result, org)),
                        ui.review_text(result), result.language)
         except UserError as exc:
@@ -731,7 +751,7 @@ class SlackAdapter:
         user = (body.get("user") or {}).get("id")
         language = detect_language(question) if question else "nl"
         try:
-            answer = await self.ask(question, org, "share")
+            answer = await self.ask(question, org, "share", context.team_id or (body.get("team") or {}).get("id"), user)
             try:
                 await client.chat_postMessage(
                     channel=channel, text=ui.answer_text(answer),
@@ -759,9 +779,14 @@ class SlackAdapter:
         try:
             assistant = await self.assistant()
             with self.track("feedback"):
-                # Only what was rated: never the question or the draft.
-                await self.core(assistant.record_feedback, CHANNEL, kind, vote, org=value.get("o"),
-                                language=language, verdict=value.get("v"), section=value.get("s"))
+                # Only what was rated, checked against the catalogue: never free text.
+                valid = valid_feedback(assistant, kind, vote, org=value.get("o"), language=language,
+                                       verdict=value.get("v"), section=value.get("s"))
+                if valid is None:
+                    log.warning("slack.feedback_refused", extra={"kind": kind})
+                    return
+                await self.core(assistant.record_feedback, CHANNEL, valid["kind"], valid["vote"], org=valid["org"],
+                                language=valid["language"], verdict=valid["verdict"], section=valid["section"])
             log.info("slack.feedback", extra={"kind": kind, "vote": vote})
             await self._thank(body, client, respond, language)
         except Exception as exc:
@@ -802,8 +827,10 @@ def _quiet(name: str) -> logging.Logger:
     return logger
 
 
-def build_app(settings, adapter: SlackAdapter) -> AsyncApp:
-    """The Bolt AsyncApp with request verification on and every listener registered."""
+def build_app(settings, adapter: SlackAdapter, verify_requests: bool = True) -> AsyncApp:
+    """The Bolt AsyncApp with every listener registered. `verify_requests`
+    off only where the caller verified the signature itself (the server
+    does, on the raw bytes, so that a malformed body is a 400)."""
     for name in ("slack_bolt", "slack_sdk"):
         _quiet(name)
     bolt_log = _quiet("bot.channels.slack.bolt")
@@ -816,6 +843,6 @@ def build_app(settings, adapter: SlackAdapter) -> AsyncApp:
     # keep that inside our own namespace (not "socialpolicy", which others use).
     app = AsyncApp(name=bolt_log.name, client=client, logger=bolt_log,
                    signing_secret=settings.slack_signing_secret or "",
-                   request_verification_enabled=True, process_before_response=False)
+                   request_verification_enabled=verify_requests, process_before_response=False)
     adapter.register(app)
     return app

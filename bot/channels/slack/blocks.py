@@ -221,9 +221,11 @@ def encode_value(data: dict) -> str:
 
 
 def decode_value(value: str | None) -> dict:
+    from bot.channels.sanitize import loads
+
     try:
-        data = json.loads(value or "{}")
-    except ValueError:
+        data = loads(value or "{}")  # depth-capped: a button value is user-controlled
+    except (ValueError, TypeError):
         return {}
     return data if isinstance(data, dict) else {}
 

@@ -21,14 +21,23 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import hashlib
+import hmac
+import json
 import logging
 import signal
 import threading
+import time
+from urllib.parse import parse_qsl, urlencode
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
+
+from bot.channels import sanitize
+from bot.channels.guards import RateLimiter
 
 from bot.channels.slack.app import AssistantHandle, SlackAdapter, build_app
 from bot.channels.slack.config import (
@@ -41,6 +50,53 @@ log = logging.getLogger("bot.channels.slack.server")
 __all__ = ["ConfigError", "SlackServer", "run"]
 
 READY_TIMEOUT = 5.0
+SIGNATURE_MAX_AGE_S = 300   # Slack's replay window; a request is deduplicated within it
+
+
+class BadRequest(ValueError):
+    """A signed request whose body we cannot take: 400, and never logged."""
+
+
+def signature_ok(secret: str, raw: bytes, timestamp: str, signature: str, now: float | None = None) -> bool:
+    """Slack's v0 signature over the raw bytes, with a fresh, well-formed timestamp."""
+    if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
+        return False
+    if abs((time.time() if now is None else now) - int(timestamp)) > SIGNATURE_MAX_AGE_S:
+        return False
+    digest = hmac.new(secret.encode("utf-8"), b"v0:" + timestamp.encode("ascii") + b":" + raw,
+                      hashlib.sha256).hexdigest()
+    return hmac.compare_digest(f"v0={digest}", signature)
+
+
+def clean_body(raw: bytes, content_type: str) -> tuple[str, dict]:
+    """The body sanitised (decoded with replacement, no lone surrogates or
+    zero-width characters, JSON depth-capped), re-encoded for Bolt, and
+    parsed. BadRequest for anything Bolt could not handle."""
+    text = sanitize.decode(raw)
+    if content_type == "application/json":
+        try:
+            body = sanitize.loads(text)
+        except ValueError:
+            raise BadRequest("the body is not JSON") from None
+        if not isinstance(body, dict):
+            raise BadRequest("the body must be a JSON object")
+        return json.dumps(body, ensure_ascii=False), body
+    if content_type == "application/x-www-form-urlencoded":
+        pairs = [(sanitize.clean_text(k), sanitize.clean_text(v)) for k, v in parse_qsl(text, keep_blank_values=True)]
+        form = dict(pairs)
+        if "payload" in form:
+            try:
+                payload = sanitize.loads(form["payload"])
+            except ValueError:
+                raise BadRequest("the payload is not JSON") from None
+            if not isinstance(payload, dict):
+                raise BadRequest("the payload must be a JSON object")
+            pairs = [(k, json.dumps(payload, ensure_ascii=False) if k == "payload" else v) for k, v in pairs]
+            return urlencode(pairs), payload
+        if not form:
+            raise BadRequest("the body is empty")
+        return urlencode(pairs), form
+    raise BadRequest("unsupported content type")
 
 
 class SlackServer:
@@ -58,8 +114,14 @@ class SlackServer:
         self.handle = AssistantHandle(assistant)
         self._own_executor = executor is None
         self.executor = executor or concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="slack-core")
-        self.adapter = SlackAdapter(self.handle, self.metrics, self.config, self.executor)
-        self.app = build_app(settings, self.adapter)
+        # The shared database: the replay ledger and the per-user rate limit.
+        from bot.container import build_database
+
+        self.database = build_database(settings)
+        limiter = RateLimiter(self.database.rates, settings.rate_limit_per_minute)
+        self.adapter = SlackAdapter(self.handle, self.metrics, self.config, self.executor, limiter=limiter)
+        # HTTP requests are verified here, on the raw bytes, before Bolt sees them.
+        self.app = build_app(settings, self.adapter, verify_requests=False)
         self.socket_handler = None
         self.bound_port: int | None = None
         self._runner: web.AppRunner | None = None
@@ -76,9 +138,44 @@ class SlackServer:
         return app
 
     async def slack_events(self, request: web.Request) -> web.Response:
-        bolt_request = await to_bolt_request(request)
+        """Verify, sanitise and deduplicate, then hand over to Bolt. Bad
+        signatures and timestamps are 401, malformed bodies 400; neither is
+        logged with its body."""
+        raw = await request.read()
+        if not signature_ok(self.settings.slack_signing_secret or "", raw,
+                            request.headers.get("X-Slack-Request-Timestamp", ""),
+                            request.headers.get("X-Slack-Signature", "")):
+            self.metrics.errors.labels("slack", "unauthorized").inc()
+            return web.json_response({"error": "invalid signature"}, status=401)
+        try:
+            body, parsed = clean_body(raw, request.content_type)
+        except BadRequest as exc:
+            self.metrics.errors.labels("slack", "bad_request").inc()
+            log.warning("slack.bad_request", extra={"reason": str(exc)})
+            return web.json_response({"error": str(exc)}, status=400)
+        if not await self._first_request(parsed, raw):
+            log.info("slack.replay_ignored", extra={"retry": request.headers.get("X-Slack-Retry-Num")})
+            return web.Response(status=200)
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        bolt_request = AsyncBoltRequest(body=body, query=request.query_string, headers=headers)
         bolt_response = await self.app.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
+
+    async def _first_request(self, parsed: dict, raw: bytes) -> bool:
+        """Slash commands, shortcuts and actions (what carries a trigger_id)
+        are handled once per body: a retry (X-Slack-Retry-Num) or a replay
+        inside the signature's 5-minute window repeats the same bytes, while
+        two clicks differ (action_ts). Events are deduplicated by event_id
+        in the adapter. Only a hash is stored, never the body."""
+        if not parsed.get("trigger_id"):
+            return True
+        key = "slack-request:" + hashlib.sha256(raw).hexdigest()
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self.executor, self.database.events.claim, key)
+        except Exception as exc:  # the ledger is down: answering twice beats never
+            log.warning("slack.ledger_unavailable", extra={"error_type": type(exc).__name__})
+            return True
 
     async def healthz(self, request: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
@@ -152,14 +249,16 @@ class SlackServer:
             self._runner = None
         if self._own_executor:
             self.executor.shutdown(wait=False, cancel_futures=True)
+        self.database.close()
 
 
 def _load_assistant(settings, handle: AssistantHandle, loop: asyncio.AbstractEventLoop,
                     failed: asyncio.Event) -> None:
-    from bot.container import build_assistant
+    from bot.live_assistant import build_live_assistant
 
     try:
-        handle.set(build_assistant(settings))
+        # Follows re-ingests: a new generation is picked up without a restart.
+        handle.set(build_live_assistant(settings))
         log.info("slack.ready")
     except BaseException as exc:  # noqa: BLE001 - reported, then the server stops
         handle.fail(exc)

@@ -26,6 +26,8 @@ from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
+from bot.channels.guards import rate_limited_text, valid_feedback
+from bot.channels.sanitize import clean_text
 from bot.channels.teams import cards
 from bot.channels.teams.config import TeamsConfig
 from bot.core.answering import InvalidQuestion
@@ -123,7 +125,7 @@ def strip_recipient_mention(activity: Activity) -> str:
             mention = f"<at>{mentioned['name']}</at>"
         if mention:
             text = text.replace(mention, " ")
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return clean_text(text).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def route(text: str) -> tuple[str, str]:
@@ -156,9 +158,10 @@ def _key(*parts: str | None) -> str:
 
 class SocialPolicyBot(TeamsActivityHandler):
     def __init__(self, assistant, teams_config: TeamsConfig | None = None, metrics=None,
-                 executor: Executor | None = None) -> None:
+                 executor: Executor | None = None, limiter=None) -> None:
         super().__init__()
         self.assistant = assistant
+        self.limiter = limiter  # guards.RateLimiter, or None: no limit
         self.teams_config = teams_config or TeamsConfig()
         self.metrics = metrics
         self.executor = executor
@@ -223,11 +226,19 @@ class SocialPolicyBot(TeamsActivityHandler):
             if arg in LANGUAGES:
                 language = arg
             return await self.start_quiz(turn_context, chosen, language)
+        if kind in ("review", "ask") and not await self._allowed(activity):
+            log.info("teams rate limited", extra={"channel": CHANNEL, "kind": kind})
+            return [cards.plain(rate_limited_text(language))]
         if kind == "review":
             if not arg:
                 return [cards.plain(texts(language)["review_usage"])]
             return await self.review(turn_context, arg, language)
         return await self.ask(turn_context, arg, language)
+
+    async def _allowed(self, activity: Activity) -> bool:
+        if self.limiter is None:
+            return True
+        return await self._call(self.limiter.allow, user_key(activity))
 
     async def ask(self, turn_context: TurnContext, question: str, language: str) -> list[Activity]:
         org = self.org(turn_context.activity)
@@ -320,26 +331,8 @@ class SocialPolicyBot(TeamsActivityHandler):
         return [cards.plain(texts(language)["unknown_action"])]
 
     def _valid_feedback(self, data: dict) -> dict | None:
-        """Only what was rated, checked against the knowledge base, so that no
-        free text (let alone a draft) can reach the feedback store."""
-        kind, vote, org = data.get("kind"), data.get("vote"), data.get("org")
-        if kind not in FEEDBACK_KINDS or vote not in VOTES:
-            return None
-        if org is not None and org not in self.assistant.organisations:
-            return None
-        language = data.get("language") if data.get("language") in LANGUAGES else None
-        verdict = data.get("verdict")
-        if kind == "review":
-            if verdict not in VERDICTS:
-                return None
-        else:
-            verdict = None
-        section = data.get("section") if kind == "answer" else None
-        if section is not None:
-            orgs = [org] if org else sorted(self.assistant.organisations)
-            if not isinstance(section, str) or not any(section in self.assistant.catalogue.sections(o) for o in orgs):
-                return None
-        return {"kind": kind, "vote": vote, "org": org, "language": language, "verdict": verdict, "section": section}
+        return valid_feedback(self.assistant, data.get("kind"), data.get("vote"), data.get("org"),
+                              data.get("language"), data.get("verdict"), data.get("section"))
 
     async def feedback(self, turn_context: TurnContext, data: dict, language: str) -> list[Activity]:
         activity = turn_context.activity

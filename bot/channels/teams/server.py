@@ -6,17 +6,21 @@ and the operational endpoints.
     GET  /readyz         200 when the store answers, else 503
     GET  /metrics        Prometheus exposition
 
-With MICROSOFT_APP_ID empty the endpoint is unauthenticated, for the Bot
-Framework Emulator on a developer's machine; with it set, every request must
-carry a valid Bot Framework token. Replies go to the activity's serviceUrl.
-The request body is checked before botbuilder sees it, so that anything
-malformed is a 4xx and only a fault of ours is a 5xx.
+Closed by default: every request must carry a valid Bot Framework token,
+validated with a hard time limit and cached keys (bot.channels.teams.auth),
+and replies go only to the serviceUrl that token vouches for (botbuilder
+checks the token's serviceurl claim against the activity). An empty
+MICROSOFT_APP_ID is a start-up error unless `--dev` is given: then the server
+binds 127.0.0.1 only, accepts unauthenticated requests (the Bot Framework
+Emulator) and replies only to a loopback serviceUrl.
+The request body is sanitised and checked before botbuilder sees it, so that
+anything malformed is a 4xx and only a fault of ours is a 5xx.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
+import ipaddress
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +32,8 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from botbuilder.schema import Activity
 from msrest.serialization import Model
 
+from bot.channels import sanitize
+from bot.channels.teams import auth
 from bot.channels.teams.bot import CHANNEL, SocialPolicyBot, on_turn_error
 from bot.channels.teams.config import (
     ConfigError, TeamsConfig, auth_config, auth_enabled, load_teams_config, validate_credentials,
@@ -57,7 +63,9 @@ class _Authentication(ConfigurationBotFrameworkAuthentication):
 
     async def authenticate_request(self, activity, auth_header):
         try:
-            return await super().authenticate_request(activity, auth_header)
+            result = await auth.bounded(super().authenticate_request(activity, auth_header))
+            auth.check_service_url(result, activity.service_url, is_loopback_url)
+            return result
         except PermissionError:
             raise
         except Exception as exc:
@@ -90,12 +98,34 @@ def _check_activity(body) -> str | None:
     return None
 
 
-def build_app(settings, assistant, *, metrics=None, teams_config: TeamsConfig | None = None) -> web.Application:
+DEV_HOST = "127.0.0.1"
+
+
+def is_loopback_url(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_closed(settings, dev: bool) -> None:
+    """Closed by default: no app id, no server (unless --dev)."""
+    if not auth_enabled(settings) and not dev:
+        raise ConfigError("MICROSOFT_APP_ID is empty: set the bot's app id and password, "
+                          "or use `socialpolicy serve teams --dev` for a local, unauthenticated test server")
+
+
+def build_app(settings, assistant, *, metrics=None, teams_config: TeamsConfig | None = None,
+              dev: bool = False, limiter=None) -> web.Application:
     """The Teams app around an Assistant. Raises ConfigError for settings
-    that cannot work."""
+    that cannot work (an empty MICROSOFT_APP_ID without `dev` among them)."""
     from bot.infra.metrics import Metrics
 
     validate_credentials(settings)
+    check_closed(settings, dev)
     if teams_config is None:
         teams_config = load_teams_config(settings.config_file, assistant.organisations)
     metrics = metrics or Metrics()
@@ -110,8 +140,10 @@ def build_app(settings, assistant, *, metrics=None, teams_config: TeamsConfig | 
 
     adapter.on_turn_error = turn_error
     executor = ThreadPoolExecutor(max_workers=ASSISTANT_THREADS, thread_name_prefix="teams-assistant")
-    bot = SocialPolicyBot(assistant, teams_config, metrics, executor)
+    bot = SocialPolicyBot(assistant, teams_config, metrics, executor, limiter=limiter)
     authenticated = auth_enabled(settings)
+    if authenticated:
+        auth.install()
 
     async def messages(request: web.Request) -> web.Response:
         started = time.perf_counter()
@@ -127,11 +159,14 @@ def build_app(settings, assistant, *, metrics=None, teams_config: TeamsConfig | 
             metrics.errors.labels(CHANNEL, "bad_request").inc()
             return _problem(413, f"the body is larger than {MAX_BODY_BYTES} bytes")
         try:
-            body = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, RecursionError):
+            body = sanitize.loads(raw)  # UTF-8 with replacement, depth-capped, strings cleaned
+        except ValueError:
             metrics.errors.labels(CHANNEL, "bad_request").inc()
             return _problem(400, "the body is not JSON")
         problem = _check_activity(body)
+        if problem is None and not authenticated and not is_loopback_url(body["serviceUrl"]):
+            # Without a token nothing vouches for serviceUrl: never post replies off this machine.
+            problem = "without authentication (--dev) the serviceUrl must be a loopback address"
         if problem is None:
             try:
                 activity = Activity().deserialize(body)
@@ -198,7 +233,7 @@ def build_app(settings, assistant, *, metrics=None, teams_config: TeamsConfig | 
 
     app.on_cleanup.append(shutdown)
     if not authenticated:
-        log.warning("teams endpoint is unauthenticated (MICROSOFT_APP_ID is empty): for local use only",
+        log.warning("teams endpoint is unauthenticated (--dev): for local use only, replies only to loopback",
                     extra={"channel": CHANNEL})
     elif settings.microsoft_app_type == "MultiTenant" and settings.microsoft_app_tenant_id.strip():
         log.warning("MICROSOFT_APP_TENANT_ID is ignored with MICROSOFT_APP_TYPE=MultiTenant; "
@@ -206,24 +241,32 @@ def build_app(settings, assistant, *, metrics=None, teams_config: TeamsConfig | 
     return app
 
 
-def run(settings, port: int | None = None, host: str = "0.0.0.0") -> None:
+def run(settings, port: int | None = None, host: str = "0.0.0.0", dev: bool = False) -> None:
     """Check the settings and config (fast, before the models load), build the
-    Assistant, and serve until interrupted."""
-    from bot.container import build_assistant, load_organisations
+    Assistant, and serve until interrupted. `dev`: no authentication, on
+    127.0.0.1 only."""
+    from bot.container import load_organisations
+    from bot.live_assistant import build_live_assistant
 
     port = settings.teams_port if port is None else port
     if not 0 < int(port) < 65536:
         raise ConfigError(f"invalid port {port}")
     validate_credentials(settings)
+    check_closed(settings, dev)
+    if dev:
+        host = DEV_HOST
     organisations = load_organisations(settings.knowledge_dir)
     if settings.default_org and settings.default_org not in organisations:
         raise ConfigError(f"SOCIALPOLICY_ORG {settings.default_org!r} is not an organisation; "
                           f"choose one of: {', '.join(sorted(organisations))}")
     teams_config = load_teams_config(settings.config_file, organisations)
-    assistant = build_assistant(settings)
-    app = build_app(settings, assistant, teams_config=teams_config)
+    from bot.channels.guards import RateLimiter
+
+    assistant = build_live_assistant(settings)  # follows re-ingests without a restart
+    limiter = RateLimiter(getattr(assistant, "rate_ledger", None), settings.rate_limit_per_minute)
+    app = build_app(settings, assistant, teams_config=teams_config, dev=dev, limiter=limiter)
     log.info("teams server starting", extra={"channel": CHANNEL, "port": port,
-                                             "authenticated": auth_enabled(settings),
+                                             "authenticated": auth_enabled(settings), "host": host,
                                              "tenants": len(teams_config.tenants)})
     try:
         web.run_app(app, host=host, port=port, print=None, access_log=None)
