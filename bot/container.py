@@ -62,7 +62,9 @@ def ingest(settings: Settings, store=None, show_progress: bool | None = None):
     store = store or build_store(settings)
     report = run_ingest(settings.knowledge_dir, store, show_progress=show_progress)
     # Fit the router now, so that servers starting on this data only load it.
-    catalogue = Catalogue(store.all(), load_organisations(settings.knowledge_dir))
+    from ingest.documents import load_knowledge
+
+    catalogue = Catalogue(load_knowledge(settings.knowledge_dir).passages, load_organisations(settings.knowledge_dir))
     build_router(settings, catalogue, store.embeddings, show_progress=bool(show_progress))
     return report, store
 
