@@ -238,3 +238,24 @@ def test_ocr_finds_the_identifiers_in_rendered_dutch_and_english_text():
         total += len(wanted)
         found += sum(w in text for w in wanted)
     assert found / total >= 0.9, (found, total)
+
+
+def test_nothing_is_downloaded_during_a_check(reviewer, monkeypatch):
+    """The models are files inside installed packages: any connection other
+    than loopback fails the check."""
+    import socket
+
+    real = socket.socket.connect
+
+    def connect(self, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if host not in ("127.0.0.1", "::1", "localhost") and not str(host).startswith("/"):
+            raise AssertionError(f"network access to {host}")
+        return real(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    from bot.infra.faces import HaarFaceDetector
+
+    HaarFaceDetector()  # loading the model
+    result = reviewer.review_image(S.encode(S.skimage_photo("astronaut")), BOTH, safe_copy="JPEG")
+    assert result.image.faces == 1
