@@ -43,7 +43,7 @@ def photo_12mp() -> bytes:
     return S.with_gps(img)
 
 
-def ocr_recall() -> dict:
+def ocr_recall(seed: int) -> dict:
     import image_samples as S
     from bot.core.image import layout
     from bot.infra.images import PillowCodec
@@ -51,7 +51,7 @@ def ocr_recall() -> dict:
 
     reader, codec = TesseractReader(), PillowCodec()
     found = total = 0
-    for img, wanted in S.ocr_set(20):
+    for img, wanted in S.ocr_set(20, seed=seed):
         text, _ = layout(reader.read(codec.open(S.encode(img))))
         total += len(wanted)
         found += sum(w in text for w in wanted)
@@ -119,7 +119,8 @@ def main() -> int:
         "found": {"faces": result.image.faces, "rules": sorted({f.rule for f in result.findings})},
     }
     if not args.skip_ocr_recall:
-        out["ocr_recall"] = ocr_recall()
+        # seed 7: the dev set (the confidence cut-off was chosen on it); seed 1234: held out, never tuned on.
+        out["ocr_recall"] = {"dev": ocr_recall(7), "test": ocr_recall(1234)}
         out["face_accuracy"] = face_accuracy()
     print(json.dumps(out) if args.json else json.dumps(out, indent=2))
     return 0
