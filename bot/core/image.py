@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from bot.core.models import Finding, Language, Review
-from bot.core.review.engine import MAX_DRAFT_CHARS, verdict_of
+from bot.core.review.engine import MAX_DRAFT_CHARS, InvalidDraft, verdict_of
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
@@ -196,8 +196,11 @@ class ImageReviewer:
         text, word_boxes = layout(words)
         text_review = None
         if text.strip():
-            text_review = self.reviewer.review(text[:MAX_DRAFT_CHARS], orgs, language)
-            language = language or text_review.language
+            try:
+                text_review = self.reviewer.review(text[:MAX_DRAFT_CHARS], orgs, language)
+                language = language or text_review.language
+            except InvalidDraft:
+                text_review = None  # only characters the review drops: nothing to check
         language = language or "nl"
 
         findings: list[Finding] = []
