@@ -6,9 +6,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test ingest eval bench lint clean
+.PHONY: setup system-packages demo test ingest eval bench lint clean
 
-setup: $(STAMP)
+setup: system-packages $(STAMP)
+
+# Tesseract OCR (nld+eng) for the photo check, from Debian's packages: installed
+# where this runs as root with apt-get, else only reported (its tests then skip).
+system-packages:
+	@bash deploy/ci/tesseract.sh || true
 
 # torch first and on its own, pinned, so the CPU wheel is used and pip never
 # pulls CUDA packages; then the project with its pinned dependencies.

@@ -168,13 +168,31 @@ def review(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     batch: bool = typer.Option(False, "--batch", help='Read JSON lines {"text": "..."} and print one result per line.'),
     org: Optional[Org] = typer.Option(None, "--org", help="Limit to one organisation."),
+    image: Optional[Path] = typer.Option(None, "--image", help="Check this photo (JPEG, PNG, WebP, HEIC); a draft "
+                                         "given with '-' or --file is its caption."),
+    blur_out: Optional[Path] = typer.Option(None, "--blur-out", help="With --image: write a safe copy here (faces "
+                                            "and flagged text blurred, no metadata); .jpg, .png or .webp."),
 ) -> None:
-    """Review a draft post before you publish it. The draft is never stored or logged."""
+    """Review a draft post, or a photo, before you publish it. Neither is ever stored or logged."""
     settings = _settings()
     _setup_logging(settings)
     org_id = org.value if org else None
     if file is not None and source not in (None, "-"):
         fail("give either '-' or --file, not both")
+    if blur_out is not None and image is None:
+        fail("--blur-out needs --image")
+    if image is not None:
+        if batch:
+            fail("--image cannot be combined with --batch")
+        caption = None
+        if file is not None:
+            caption = _read_file(str(file))
+        elif source == "-":
+            caption = _read_stdin_text()
+        elif source is not None:
+            fail(f"unexpected argument {source!r}: use '-' for stdin or --file")
+        _review_image(settings, image, caption, org_id, as_json, blur_out)
+        return
     if file is not None:
         text = _read_file(str(file))
     elif source in (None, "-"):
@@ -223,6 +241,44 @@ def review(
         _print_json(result.to_dict())
     else:
         _render_review(result, text)
+
+
+def _review_image(settings, path: Path, caption: str | None, org_id: str | None, as_json: bool,
+                  blur_out: Path | None) -> None:
+    from bot.core.image import InvalidImage
+    from bot.core.review import InvalidDraft
+    from bot.infra.images import check_file, safe_copy_format
+
+    fmt = None
+    if blur_out is not None:
+        fmt = safe_copy_format(blur_out.name)
+        if fmt is None:
+            fail(f"--blur-out must end in .jpg, .jpeg, .png or .webp: {blur_out}")
+    if caption is not None and len(caption) > MAX_DRAFT_CHARS:
+        fail(f"the caption is {len(caption):,} characters; the limit is {MAX_DRAFT_CHARS:,}")
+    try:
+        data = check_file(path)  # size, format and pixel limits, before any model is loaded
+        result = _assistant(settings).review_image(data, org_id, caption=caption, safe_copy=fmt)
+    except InvalidImage as exc:
+        fail(f"{path}: {exc}")
+    except InvalidDraft as exc:
+        fail(str(exc))
+    out = result.to_dict()
+    if blur_out is not None:
+        try:
+            blur_out.write_bytes(result.safe_copy)
+        except OSError as exc:
+            fail(f"cannot write {blur_out}: {exc.strerror}")
+        out["blurred"] = str(blur_out)
+    if as_json:
+        _print_json(out)
+        return
+    _render_review(result.review, caption or "")
+    info = result.image
+    typer.echo(f"image {info.width}x{info.height}: faces {info.faces}, text {'yes' if info.text_found else 'no'}, "
+               f"location {'yes' if info.location else 'no'}" + ("" if result.text_read else " (text not read: OCR unavailable)"))
+    if blur_out is not None:
+        typer.echo(f"safe copy: {blur_out}")
 
 
 def _render_review(result, text: str) -> None:

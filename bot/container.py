@@ -191,5 +191,17 @@ def build_assistant(settings: Settings, store=None, config: RetrievalConfig | No
         reviewer = Reviewer(catalogue, retriever)
     database = database or build_database(settings)
     onboarding = Onboarding(catalogue, load_quiz_data(settings.knowledge_dir), database.progress)
+    images = (lambda: build_image_reviewer(reviewer)) if reviewer is not None else None
     return Assistant(answerer, catalogue, retriever, reviewer=reviewer, onboarding=onboarding,
-                     default_org=settings.default_org, feedback=database.feedback, events=database.events)
+                     default_org=settings.default_org, feedback=database.feedback, events=database.events,
+                     images=images)
+
+
+def build_image_reviewer(reviewer):
+    """The image check: Pillow codec, OpenCV face cascade, Tesseract OCR, EXIF reader."""
+    from bot.core.image import ImageReviewer
+    from bot.infra.faces import HaarFaceDetector
+    from bot.infra.images import ExifMetadataReader, PillowCodec
+    from bot.infra.ocr import TesseractReader
+
+    return ImageReviewer(reviewer, PillowCodec(), HaarFaceDetector(), TesseractReader(), ExifMetadataReader())

@@ -40,13 +40,15 @@ def render_review(review: Review, draft: str) -> Group:
     label, style = verdict_label(review.verdict, review.language), _VERDICT_STYLE[review.verdict]
     highlighted = Text(draft if len(draft) <= 4000 else draft[:4000] + " …")
     for f in review.findings:
-        if f.start < len(highlighted.plain):
+        if f.box is None and f.start < len(highlighted.plain):
             highlighted.stylize(f"reverse {_SEVERITY[f.severity]}", f.start, min(f.end, len(highlighted.plain)))
     parts = [Panel(highlighted, title=Text(label, style=style), border_style=style.split()[-1])]
     for n, f in enumerate(review.findings, 1):
         t = Text()
         t.append(f"{n}. [{f.severity}] {f.rule}", style=f"bold {_SEVERITY[f.severity]}")
-        t.append(f"  “{f.excerpt}”\n", style="italic")
+        if f.box is not None:
+            t.append("  [x={}, y={}, w={}, h={}]".format(*f.box), style="dim")
+        t.append(f"  “{f.excerpt}”\n" if f.excerpt else "\n", style="italic")
         t.append(f"   {f.message}\n")
         if f.suggestion:
             t.append("   → " + f.suggestion + "\n", style="green")

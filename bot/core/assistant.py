@@ -16,7 +16,7 @@ class UnknownOrganisation(ValueError):
 class Assistant:
     def __init__(self, answerer: Answerer, catalogue: Catalogue, retriever: Retriever,
                  reviewer=None, onboarding=None, default_org: str | None = None,
-                 feedback=None, events=None) -> None:
+                 feedback=None, events=None, images=None) -> None:
         self.answerer = answerer
         self.catalogue = catalogue
         self.retriever = retriever
@@ -25,6 +25,8 @@ class Assistant:
         self.default_org = default_org
         self.feedback = feedback  # FeedbackStore: records votes, never text
         self.events = events      # EventLedger: handled-event keys, for retries
+        # ImageReviewer, or a zero-argument factory for one (its detectors load on first use)
+        self._images = images
 
     @property
     def organisations(self):
@@ -51,6 +53,21 @@ class Assistant:
         if self.reviewer is None:
             raise RuntimeError("draft review is not configured")
         return self.reviewer.review(text, self.scope(org))
+
+    @property
+    def images(self):
+        if self._images is not None and not hasattr(self._images, "review_image"):
+            self._images = self._images()
+        return self._images
+
+    def review_image(self, data: bytes, org: str | None = None, caption: str | None = None,
+                     safe_copy: str | None = None, language: Language | None = None):
+        """Check a photo (and its caption): faces, text in it, metadata. With
+        `safe_copy` ("JPEG", "PNG", "WEBP") also a blurred copy without metadata.
+        The image is never stored."""
+        if self.images is None:
+            raise RuntimeError("image review is not configured")
+        return self.images.review_image(data, self.scope(org), caption, safe_copy, language)
 
     def record_feedback(self, channel: str, kind: str, vote: str, org: str | None = None,
                         language: str | None = None, verdict: str | None = None,

@@ -107,13 +107,15 @@ class Finding:
     message: str
     suggestion: str
     citations: tuple[Citation, ...]
+    # A finding in an image has a pixel box [x, y, w, h] instead of character offsets.
+    box: tuple[int, int, int, int] | None = None
 
     def to_dict(self) -> dict:
+        where = {"box": list(self.box)} if self.box is not None else {"start": self.start, "end": self.end}
         return {
             "rule": self.rule,
             "severity": self.severity,
-            "start": self.start,
-            "end": self.end,
+            **where,
             "excerpt": self.excerpt,
             "message": self.message,
             "suggestion": self.suggestion,

@@ -46,3 +46,38 @@ class LanguageModel(Protocol):
     """Optional LLM. When absent, answers are built from the knowledge base only."""
 
     def complete(self, prompt: str) -> str: ...
+
+
+# ---------------------------------------------------------------- images
+# A "picture" is whatever the codec decodes to; the core only reads its
+# `width` and `height` and hands it back to the detectors and the codec.
+Box = tuple[int, int, int, int]  # x, y, width, height in pixels
+
+
+class ImageCodec(Protocol):
+    """Decodes image bytes (within the limits, else InvalidImage) and writes
+    safe copies: boxes blurred, no metadata."""
+
+    def open(self, data: bytes): ...
+
+    def safe_copy(self, picture, boxes: Sequence[Box], fmt: str = "JPEG") -> bytes: ...
+
+
+class FaceDetector(Protocol):
+    name: str
+
+    def detect(self, picture) -> list[Box]: ...
+
+
+class TextReader(Protocol):
+    """OCR: the words in a picture with their boxes (bot.core.image.OcrWord)."""
+
+    name: str
+
+    def read(self, picture) -> list: ...
+
+
+class MetadataReader(Protocol):
+    """GPS position, date and owner fields of the original file (bot.core.image.ImageMetadata)."""
+
+    def read(self, data: bytes): ...

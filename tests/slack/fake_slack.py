@@ -42,6 +42,9 @@ class FakeSlack:
         self.users: dict[str, dict] = {}
         self.errors: dict[tuple[str, str], str] = {}     # (method, channel) -> Slack error code
         self.bad_app_tokens: set[str] = set()
+        self.files: dict[str, bytes] = {}                 # private files, by name: served at /files/<name>
+        self.uploads: dict[str, bytes] = {}               # files uploaded with files upload v2, by file id
+        self._file_ids = itertools.count(1)
         self._cond = threading.Condition()
         self._ts = itertools.count(1)
         self._views = itertools.count(1)
@@ -75,6 +78,8 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{name}", self._response)
         app.router.add_get("/socket", self._socket)
+        app.router.add_get("/files/{name}", self._download)
+        app.router.add_post("/upload/{file_id}", self._upload)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -95,6 +100,15 @@ class FakeSlack:
 
     def response_url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.port}/response/{name}"
+
+    def add_file(self, name: str, data: bytes, mimetype: str = "image/jpeg") -> dict:
+        """A private file, as it appears in a message's `files`: downloadable
+        from url_private_download with a bot token, like files.slack.com."""
+        self.files[name] = data
+        url = f"http://127.0.0.1:{self.port}/files/{name}"
+        return {"id": f"F{name}", "name": name, "title": name, "mimetype": mimetype,
+                "filetype": name.rsplit(".", 1)[-1], "size": len(data), "url_private": url,
+                "url_private_download": url}
 
     # -- recording ----------------------------------------------------------------
     def _record(self, call: Call) -> None:
@@ -164,6 +178,17 @@ class FakeSlack:
             view.setdefault("id", data.get("view_id") or f"V{next(self._views):04d}")
             view["hash"] = f"h{time.time_ns()}"
             return {"ok": True, "view": view}
+        if method == "files.getUploadURLExternal":
+            if not data.get("filename") or not str(data.get("length", "")).isdigit():
+                return {"ok": False, "error": "invalid_arguments"}
+            file_id = f"FUP{next(self._file_ids)}"
+            return {"ok": True, "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            files = data.get("files")
+            files = json.loads(files) if isinstance(files, str) else files or []
+            if not files or any(f.get("id") not in self.uploads for f in files):
+                return {"ok": False, "error": "file_not_found"}
+            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
         if method == "conversations.open":
             users = data.get("users", "")
             return {"ok": True, "channel": {"id": "D" + users.split(",")[0]}}
@@ -174,6 +199,24 @@ class FakeSlack:
             info.update(self.users.get(user, {}))
             return {"ok": True, "user": info}
         return {"ok": True}
+
+    # -- files -------------------------------------------------------------------------
+    async def _download(self, request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        auth = request.headers.get("Authorization", "")
+        self._record(Call("file", "download", {"name": name}, auth[len("Bearer "):] or None))
+        if not auth.startswith("Bearer xoxb-"):
+            return web.Response(status=302, headers={"Location": "https://slack.com/signin"})  # as Slack does
+        if name not in self.files:
+            return web.Response(status=404)
+        return web.Response(body=self.files[name], content_type="application/octet-stream")
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["file_id"]
+        body = await request.read()
+        self.uploads[file_id] = body
+        self._record(Call("upload", file_id, {"bytes": len(body)}))
+        return web.Response(text=f"OK - {len(body)}")
 
     # -- response_url --------------------------------------------------------------
     async def _response(self, request: web.Request) -> web.Response:

@@ -74,9 +74,12 @@ class FakeConnector:
 
     def __init__(self) -> None:
         self.received: list[dict] = []
+        self.attachments: dict[str, bytes] = {}      # served at /v3/attachments/{id}/views/original
+        self.downloads: list[dict] = []              # who fetched an attachment, with which Authorization
         self._cond = threading.Condition()
         self._n = 0
         app = web.Application()
+        app.router.add_get("/v3/attachments/{attachment}/views/{view}", self._attachment)
         app.router.add_post("/v3/conversations/{conversation}/activities", self._post)
         app.router.add_post("/v3/conversations/{conversation}/activities/{reply_to}", self._post)
         self.server = ServerThread(app)
@@ -95,6 +98,19 @@ class FakeConnector:
             self._cond.notify_all()
             n = self._n
         return web.json_response({"id": f"reply-{n}"})
+
+    def add_attachment(self, attachment_id: str, data: bytes) -> str:
+        """An uploaded attachment, as Teams hosts one; returns its content URL."""
+        self.attachments[attachment_id] = data
+        return f"{self.url}/v3/attachments/{attachment_id}/views/original"
+
+    async def _attachment(self, request: web.Request) -> web.Response:
+        attachment = request.match_info["attachment"]
+        with self._cond:
+            self.downloads.append({"attachment": attachment, "authorization": request.headers.get("Authorization")})
+        if attachment not in self.attachments:
+            return web.Response(status=404)
+        return web.Response(body=self.attachments[attachment], content_type="application/octet-stream")
 
     def replies(self, conversation: str, typing: bool = False) -> list[dict]:
         """What the bot posted to a conversation (typing indicators only if asked)."""

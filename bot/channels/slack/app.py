@@ -37,6 +37,7 @@ from bot.channels.guards import SECTION_PREFIX, rate_limited_text, valid_feedbac
 from bot.channels.sanitize import clean_text
 from bot.channels.slack import blocks as ui
 from bot.channels.slack.config import SHORTCUT_CALLBACK_ID, SLASH_COMMAND, SlackConfig, api_base_url
+from bot.channels.slack.images import SlackImages, image_files
 from bot.core.language import detect_language
 
 log = logging.getLogger("bot.channels.slack")
@@ -252,6 +253,7 @@ class SlackAdapter:
         self._matcher: OrgMatcher | None = None
         self._matcher_of = None
         self._user_errors = _user_error_types()
+        self.images = SlackImages(self)            # photos: bot/channels/slack/images.py
 
     # -- plumbing ----------------------------------------------------------
     async def assistant(self):
@@ -446,6 +448,8 @@ class SlackAdapter:
     async def on_mention(self, body: dict, event: dict, client: AsyncWebClient, context) -> None:
         if event.get("bot_id") or (event.get("channel") or "").startswith("D"):
             return  # bots, and mentions inside a DM (the message.im listener answers those)
+        if await self.images.on_mention(body, event, client, context):
+            return  # it carried images: checked
         if not await self.first_delivery(body):
             return
         team = context.team_id or body.get("team_id")
@@ -495,6 +499,8 @@ class SlackAdapter:
 
     # -- direct messages ---------------------------------------------------------------
     async def on_message(self, body: dict, event: dict, client: AsyncWebClient, context) -> None:
+        if await self.images.on_message(body, event, client, context):
+            return  # an image in a DM or in a thread where the bot was mentioned: checked
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             return  # edits, deletions, joins, bot posts (ours included) and non-DM messages
         if not await self.first_delivery(body):
@@ -563,6 +569,11 @@ class SlackAdapter:
                 await respond(text=fallback, blocks=blocks, response_type="ephemeral", replace_original=False)
 
         try:
+            if image_files(message):
+                user = (body.get("user") or {}).get("id")
+                found, fallback = await self.images.shortcut_blocks(message, client, team, channel, user, language)
+                await show(found, fallback, language)
+                return
             if not draft:
                 await show(ui.notice_blocks(ui.labels(language)["nothing_to_check"]),
                            ui.labels(language)["nothing_to_check"], language)

@@ -30,6 +30,7 @@ from bot.channels.guards import rate_limited_text, valid_feedback
 from bot.channels.sanitize import clean_text
 from bot.channels.teams import cards
 from bot.channels.teams.config import TeamsConfig
+from bot.channels.teams.images import TeamsImages, image_attachments
 from bot.core.answering import InvalidQuestion
 from bot.core.language import detect_language
 from bot.core.onboarding import OnboardingError
@@ -165,6 +166,7 @@ class SocialPolicyBot(TeamsActivityHandler):
         self.teams_config = teams_config or TeamsConfig()
         self.metrics = metrics
         self.executor = executor
+        self.images = TeamsImages(self)
 
     # -- plumbing
     async def _call(self, fn, *args, **kwargs):
@@ -209,6 +211,10 @@ class SocialPolicyBot(TeamsActivityHandler):
             return
         if isinstance(activity.value, dict) and activity.value.get("action"):
             replies = await self.card_action(turn_context, activity.value)
+        elif image_attachments(activity):  # a photo in a personal chat: bot/channels/teams/images.py
+            text = strip_recipient_mention(activity)
+            language = detect_language(text, default=locale_language(activity)) if text else locale_language(activity)
+            replies = await self.images.check(turn_context, text, language)
         else:
             replies = await self.message(turn_context, strip_recipient_mention(activity))
         if replies:

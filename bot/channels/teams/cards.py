@@ -332,7 +332,8 @@ def review_card(review: Review, org: str | None = None) -> dict:
             card.text(f"{n}. {L['severity'][f.severity]} · {f.rule}", bold=True,
                       color=_SEVERITY_COLOR[f.severity].capitalize())
             excerpt = f.excerpt if len(f.excerpt) <= MAX_EXCERPT_CHARS else f.excerpt[: MAX_EXCERPT_CHARS - 1] + "…"
-            card.text(f"“{excerpt}”", italic=True, spacing="Small")
+            if excerpt:  # a face found in a photo has a box, no excerpt
+                card.text(f"“{excerpt}”", italic=True, spacing="Small")
             card.text(f.message, spacing="Small")
             if f.suggestion:
                 card.text(f"{L['suggestion']}: {f.suggestion}", color="Good", spacing="Small")

@@ -71,13 +71,15 @@ class Reviewer:
         self._cites: dict[tuple, tuple[Citation, ...]] = {}
 
     # ------------------------------------------------------------------ API
-    def review(self, text: str, orgs: Sequence[str] | None = None) -> Review:
+    def review(self, text: str, orgs: Sequence[str] | None = None, language: Language | None = None) -> Review:
+        """Review a draft; `language` fixes the language of the messages (for
+        text read from an image under a caption), else it is detected."""
         text = validate(text)
         draft = Draft(text)
         if not draft.text.strip():
             raise InvalidDraft("the draft is empty")
         scope = tuple(orgs) if orgs else tuple(self.catalogue.orgs())
-        language: Language = detect_language(draft.text[:LANGUAGE_CHARS])
+        language = language or detect_language(draft.text[:LANGUAGE_CHARS])
         hits = self._hits(draft)
         findings = []
         for hit in hits:
@@ -130,6 +132,17 @@ class Reviewer:
             suggestion=suggestion,
             citations=citations,
         )
+
+    def image_finding(self, rule: str, kind: str, severity: str, box: tuple[int, int, int, int],
+                      excerpt: str, orgs: Sequence[str], language: Language) -> Finding | None:
+        """A finding about an image region (a face, the GPS position), worded
+        and cited like the text findings; None when no guideline in scope supports it."""
+        citations = self._citations(rule, kind, tuple(orgs))
+        if not citations:
+            return None
+        msg, suggestion = message(rule, kind, language)
+        return Finding(rule=rule, severity=severity, start=0, end=0, excerpt=excerpt, message=msg,
+                       suggestion=suggestion, citations=citations, box=tuple(int(v) for v in box))
 
     def _citations(self, rule: str, kind: str, scope: tuple[str, ...]) -> tuple[Citation, ...]:
         key = (rule, kind, scope)

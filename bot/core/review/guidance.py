@@ -15,6 +15,7 @@ CiteSpec = tuple[str, str, "str | None"]
 
 L_CONFIDENTIAL: CiteSpec = ("leiden", "Behoud vertrouwelijkheid", None)
 L_PRIVACY: CiteSpec = ("leiden", "Behoud Privacy", None)
+L_PHOTO_CONSENT: CiteSpec = ("leiden", "Behoud Privacy", "Verspreid geen informatie of foto")
 L_IDENTIFYING: CiteSpec = ("leiden", "Respecteer uw publiek / doelgroep", "Alle door de wet beschermde")
 L_RESPECT: CiteSpec = ("leiden", "Respecteer uw publiek / doelgroep", "Gebruik geen discriminerende")
 L_UPSET: CiteSpec = ("leiden", "Wees bewust van aansprakelijkheid", "Als u verontwaardigd bent")
@@ -55,6 +56,10 @@ CITATIONS: dict[str | tuple[str, str], tuple[CiteSpec, ...]] = {
     ("quoting_colleagues", "internal"): (R_QUOTE, L_CONFIDENTIAL),
     "copyright": (L_COPYRIGHT, R_COPYRIGHT),
     "accuracy": (L_ACCURATE, R_SOURCES),
+    # Findings in images: a recognisable face needs the person's consent.
+    ("privacy", "face"): (L_PHOTO_CONSENT, R_HARM),
+    ("personal_data", "location"): (L_PRIVACY, L_IDENTIFYING, R_HARM),
+    ("personal_data", "metadata"): (L_PRIVACY, R_HARM),
 }
 
 
@@ -144,7 +149,25 @@ MESSAGES: dict[tuple[str, str], dict[str, tuple[str, str]]] = {
         "nl": ("Het concept deelt een foto of video van herkenbare personen. Daarvoor heb je hun toestemming nodig.",
                "Vraag iedereen op de foto om toestemming voordat je plaatst, of gebruik een foto waarop niemand herkenbaar is. Haal namen weg waarvoor je geen toestemming hebt."),
     },
+    ("privacy", "face"): {
+        "en": ("The photo shows a recognisable face. Photos of individuals need their consent.",
+               "Post it only if everyone recognisable has agreed, or post the blurred copy instead."),
+        "nl": ("Op de foto staat een herkenbaar gezicht. Voor foto's van personen heb je hun toestemming nodig.",
+               "Plaats de foto alleen als iedereen die herkenbaar is ermee instemt, of plaats de vervaagde kopie."),
+    },
     # ------------------------------------------------------------ personal data
+    ("personal_data", "location"): {
+        "en": ("The photo file holds the GPS position where it was taken, which can give away a home or other private place.",
+               "Post the safe copy: it has no location or other metadata."),
+        "nl": ("Het fotobestand bevat de GPS-positie waar de foto is gemaakt; die kan een huisadres of andere privéplek verraden.",
+               "Plaats de veilige kopie: daarin staan geen locatie of andere metadata."),
+    },
+    ("personal_data", "metadata"): {
+        "en": ("The photo file holds metadata such as when it was taken or the name of the camera's owner.",
+               "Post the safe copy: it has no metadata."),
+        "nl": ("Het fotobestand bevat metadata, zoals wanneer de foto is gemaakt of de naam van de eigenaar van de camera.",
+               "Plaats de veilige kopie: daarin staan geen metadata."),
+    },
     ("personal_data", "bsn"): {
         "en": ("This contains a citizen service number (BSN). Identifying data protected by law never belongs on social media.",
                "Remove the BSN entirely."),

@@ -183,6 +183,11 @@ _EXAM = _rx(
 )
 _EXAM_SAFE = _rx(r"\b(?:oefen|oefententamen|proef|proeftentamen|voorbeeld|practice|sample|mock|past|previous|"
                  r"old|oude|vorig(?:e)?\s+jaar|last\s+year'?s)\W+(?:\w+\W+){0,2}$")
+# The paper itself (a photographed exam or whiteboard): an exam named, and its
+# numbered questions with points or more than one question.
+_EXAM_NAMED = _rx(r"\b(?:tentamen|hertentamen|deeltentamen|examen|toets|eindtoets|exam|midterm|resit)\b")
+_QUESTION_NO = _rx(r"\b(?:vraag|opgave|question|exercise|problem)\s+\d{1,2}[a-z]?\b")
+_POINTS = _rx(r"\(\s*\d{1,3}\s*(?:punten|punt|pnt|points|pts|p)\.?\s*\)")
 _MEETING = _rx(
     r"\b(?:in\s+het\s+MT(?:[- ]?(?:overleg|vergadering))?|MT[- ]?overleg|MT[- ]?vergadering|managementoverleg|managementteam(?:overleg)?|"
     r"directieoverleg|teamoverleg|teamvergadering|personeelsvergadering|afdelingsoverleg|sectieoverleg|"
@@ -241,6 +246,13 @@ def check_confidential(d: Draft) -> list[Hit]:
         if _EXAM_SAFE.search(d.before(m.start(), 40)):
             continue
         add("exam", m)
+    named = [m for m in _each(_EXAM_NAMED, t) if not _EXAM_SAFE.search(d.before(m.start(), 40))]
+    questions = list(_each(_QUESTION_NO, t))
+    if named and questions and not any(h.kind == "exam" for h in hits) \
+            and (len(questions) >= 2 or _POINTS.search(t)) and not negated(d, named[0].start()):
+        q = questions[0]  # the question itself: up to the end of its sentence
+        end = max(q.end(), len(t[:d.sentence_span(q.start())[1]].rstrip()))
+        hits.append(Hit("confidential", "exam", "low" if meta(d, q.start()) else "high", q.start(), end))
     for m in _each(_MEETING, t):
         sentence = d.sentence(m.start())
         s, _ = d.sentence_span(m.start())
@@ -313,6 +325,16 @@ _GRADES = _rx(
 # A list of names with marks: "Jan 4,5 / Fatima 7,8 / Tim 3,2".
 _GRADE_WORDS = _rx(r"\b(?:uitslag|uitslagen|cijfers?|resultaten|scores?|grades?|marks|results|eindcijfers?)\b")
 _NAME_MARK = re.compile(r"\b[A-Z][a-zà-ÿ]+\s*[:=-]?\s*(?:10|[1-9])(?:[.,]\d)?(?![\d.,]\d)")
+# A row of a list of names with marks (a class list, pasted or photographed):
+# a full name at the start of a line and a mark from 1 to 10 at its end.
+_S = r"[^\S\n]"
+_GRADE_ROW = re.compile(
+    rf"^{_S}*(?:\d{{1,3}}[.)]?{_S}+)?[A-Z][a-zà-ÿ'-]+(?:{_S}+(?:[a-z']{{1,3}}{_S}+)*[A-Z][a-zà-ÿ'-]+){{1,3}}"
+    rf"(?:{_S}[^\n]{{0,40}}?)?{_S}+(?:10|[1-9])(?:[.,]\d{{1,2}})?{_S}*$", re.M)
+# What makes such a list a list of school results (not, say, match scores).
+_GRADE_LIST = _rx(r"\b(?:cijfers?|cijferlijst(?:en)?|eindcijfers?|deelcijfers?|grades?|grade\s+list|marks|"
+                  r"klassenlijst|klas|class\s+list|tentamen|hertentamen|toets|examen|exam|resit|studenten|"
+                  r"leerlingen|students|pupils)\b")
 _PERSONAL_LIFE = _rx(
     r"\b(?:gaat|gaan|is|zijn|zit|zitten)\s+(?:\w+\s+){0,2}?(?:scheiden|gescheiden|in\s+scheiding|in\s+een\s+scheiding|"
     r"opgepakt|gearresteerd|in\s+de\s+schulden)\b|\b(?:getting\s+divorced|got\s+divorced|was\s+arrested|"
@@ -343,6 +365,10 @@ def check_privacy(d: Draft) -> list[Hit]:
         if len(marks) >= 2:
             hits.append(Hit("privacy", "grades", "high", s + marks[0].start(), s + marks[-1].end()))
             break
+    rows = [m for m in _GRADE_ROW.finditer(t) if m.group().split()[0].lower() not in L.NOT_NAMES]
+    if len(rows) >= 2 and _GRADE_LIST.search(t) and not any(h.kind == "grades" for h in hits):
+        hits.append(Hit("privacy", "grades", "high", rows[0].start() + len(rows[0].group()) - len(rows[0].group().lstrip()),
+                        rows[-1].end()))
     if not _CONSENT.search(t):
         for m in _each(_PHOTO, t):
             sentence = d.sentence(m.start())
