@@ -120,7 +120,8 @@ def build_router(settings: Settings, catalogue: Catalogue, embeddings, show_prog
     policy = RouterPolicy()
     descriptions = guideline_descriptions(catalogue, load_quiz_data(settings.knowledge_dir))
     fingerprint = router_fingerprint(questions, descriptions, name, policy)
-    path = settings.data_dir / "router" / f"router-{fingerprint}.npz"
+    # Keyed by everything the fit depends on, so any data dir may share it.
+    path = settings.cache_dir / "router" / f"router-{fingerprint}.npz"
     model = load_router(path)
     if model is None or model.embedder != name:
         progress = _progress_printer("embedding the question bank") if show_progress else None

