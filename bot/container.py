@@ -50,7 +50,8 @@ def build_store(settings: Settings, embeddings=None):
     from bot.infra.chroma_store import ChromaPassageStore, make_client
     from bot.infra.embedders import make_embeddings
 
-    embeddings = embeddings or make_embeddings(settings.embedding_model, settings.embedding_threads)
+    embeddings = embeddings or make_embeddings(settings.embedding_model, settings.embedding_threads,
+                                               settings.embedding_cache_dir)
     client = make_client(settings.chroma_dir, settings.chroma_host, settings.chroma_port)
     return ChromaPassageStore(client, embeddings)
 
@@ -98,13 +99,14 @@ def cached_vectors(cache_dir: Path | None, model: str, texts: list[str], embeddi
 
 def build_scope_gate(knowledge_dir: Path, embeddings, lexical, cache_dir: Path | None = None):
     from bot.core.scope import ScopeGate
+    from bot.infra.embedders import embedder_id
 
     path = knowledge_dir / "scope.yaml"
     if not path.exists():
         return None
     data = read_yaml(path) or {}
     descriptions = data.get("out_of_scope") or []
-    vectors = cached_vectors(cache_dir, getattr(embeddings, "name", "default"), descriptions, embeddings)
+    vectors = cached_vectors(cache_dir, embedder_id(embeddings), descriptions, embeddings)
     return ScopeGate(vectors, data.get("out_of_scope_terms") or [], data.get("publishing") or [], lexical.tokenize)
 
 

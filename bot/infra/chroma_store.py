@@ -6,6 +6,7 @@ host is configured. The same class serves both.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -33,9 +34,17 @@ def make_client(data_dir: Path | None = None, host: str | None = None, port: int
 
 def collection_name(embedder_name: str) -> str:
     """One collection per embedding model, so vectors of different models
-    (and dimensions) never mix."""
+    (and dimensions) never mix. Ids that would be cut or lose characters get
+    a hash of the whole id, so two ids never share a collection."""
     name = re.sub(r"[^a-zA-Z0-9._-]+", "-", f"policy-{embedder_name}").strip("-._")
-    return name[:60]
+    if len(name) > 60 or name != f"policy-{embedder_name}":
+        digest = hashlib.sha256(embedder_name.encode()).hexdigest()[:10]
+        name = f"{name[:49].rstrip('-._')}-{digest}"
+    return name
+
+
+class EmbedderMismatch(RuntimeError):
+    pass
 
 
 def passage_metadata(p: Passage) -> dict:
@@ -81,17 +90,26 @@ class ChromaPassageStore:
     """Implements the core's `PassageStore` port, plus the writes ingest needs."""
 
     def __init__(self, client, embeddings: Embeddings, name: str | None = None) -> None:
+        from bot.infra.embedders import embedder_id
+
         self.client = client
         self.embeddings = embeddings
-        self.name = name or collection_name(getattr(embeddings, "name", "default"))
+        self.embedder = embedder_id(embeddings)
+        self.name = name or collection_name(self.embedder)
         # Always pass our embeddings: without them Chroma falls back to its own
         # default model and tries to download it.
         self.vectorstore = Chroma(
             client=client,
             collection_name=self.name,
             embedding_function=embeddings,
-            collection_metadata={"hnsw:space": "cosine"},
+            collection_metadata={"hnsw:space": "cosine", "embedder": self.embedder},
         )
+        # A collection made by another embedder (a name given by hand) is
+        # refused rather than queried with vectors of a different space.
+        stored = (self.collection.metadata or {}).get("embedder")
+        if stored is not None and stored != self.embedder:
+            raise EmbedderMismatch(
+                f"collection {self.name!r} holds vectors of {stored!r}, not {self.embedder!r}")
 
     @property
     def collection(self):
