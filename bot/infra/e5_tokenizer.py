@@ -21,12 +21,14 @@ class E5Tokenizer:
     def __init__(self, pieces: Sequence[str], scores: np.ndarray, norm_map: dict[int, str],
                  bos: int, eos: int, unk: int) -> None:
         self.bos, self.eos, self.unk = bos, eos, unk
-        scores = np.asarray(scores, dtype=np.float32)
-        # As in the C hash table, the first piece wins for duplicate spellings.
-        vocab: dict[str, tuple[int, np.float32]] = {}
-        for idx, (piece, score) in enumerate(zip(pieces, scores)):
-            if piece and idx != unk:
-                vocab.setdefault(piece, (idx, score))
+        self._scores = scores = np.asarray(scores, dtype=np.float32)
+        # As in the C hash table, the first piece wins for duplicate spellings
+        # (built backwards, so earlier pieces overwrite later ones).
+        n = len(pieces)
+        vocab = dict(zip(reversed(pieces), range(n - 1, -1, -1)))
+        vocab.pop("", None)
+        if 0 <= unk < n and vocab.get(pieces[unk]) == unk:
+            del vocab[pieces[unk]]
         self._vocab = vocab
         # Longest piece (in characters) per first character: bounds the search.
         longest: dict[str, int] = {}
@@ -49,7 +51,7 @@ class E5Tokenizer:
         """Token ids without <s> and </s>."""
         s = self.normalise(text)
         n = len(s)
-        vocab, longest, unk_score = self._vocab, self._longest, self._unk_score
+        vocab, scores, longest, unk_score = self._vocab, self._scores, self._longest, self._unk_score
         neg = np.float32(-1e30)
         best = [neg] * (n + 1)
         best[0] = np.float32(0.0)
@@ -59,11 +61,11 @@ class E5Tokenizer:
             here = best[i]
             stop = min(n, i + longest.get(s[i], 0))
             for e in range(i + 1, stop + 1):
-                hit = vocab.get(s[i:e])
-                if hit is not None:
-                    score = here + hit[1]
+                idx = vocab.get(s[i:e])
+                if idx is not None:
+                    score = here + scores[idx]  # float32, as in C
                     if score > best[e]:
-                        best[e], back_id[e], back_from[e] = score, hit[0], i
+                        best[e], back_id[e], back_from[e] = score, idx, i
             score = here + unk_score
             if score > best[i + 1]:
                 best[i + 1], back_id[i + 1], back_from[i + 1] = score, -1, i
