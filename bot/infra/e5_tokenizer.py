@@ -17,6 +17,20 @@ META = "\u2581"
 _SPACES = re.compile(" {2,}")
 
 
+def _longest_by_first_char(pieces: Sequence[str]) -> dict[str, int]:
+    """Longest piece (in characters) per first character: bounds the search.
+    Vectorised, as it runs at every start over 250,002 pieces."""
+    lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+    codepoints = np.frombuffer("".join(pieces).encode("utf-32-le"), dtype=np.uint32)
+    starts = np.cumsum(lengths) - lengths
+    keep = lengths > 0
+    first, lengths = codepoints[starts[keep]], lengths[keep]
+    order = np.lexsort((lengths, first))  # by first character, then length
+    first, lengths = first[order], lengths[order]
+    last = np.append(first[1:] != first[:-1], True)  # the longest of each group
+    return dict(zip(map(chr, first[last].tolist()), lengths[last].tolist()))
+
+
 class E5Tokenizer:
     def __init__(self, pieces: Sequence[str], scores: np.ndarray, norm_map: dict[int, str],
                  bos: int, eos: int, unk: int) -> None:
@@ -30,12 +44,7 @@ class E5Tokenizer:
         if 0 <= unk < n and vocab.get(pieces[unk]) == unk:
             del vocab[pieces[unk]]
         self._vocab = vocab
-        # Longest piece (in characters) per first character: bounds the search.
-        longest: dict[str, int] = {}
-        for piece in vocab:
-            if len(piece) > longest.get(piece[0], 0):
-                longest[piece[0]] = len(piece)
-        self._longest = longest
+        self._longest = _longest_by_first_char(pieces)
         self._unk_score = np.float32(scores.min() - np.float32(10.0))
         self._norm = norm_map
 
