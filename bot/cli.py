@@ -292,13 +292,14 @@ def onboard(
 @app.command("eval")
 def evaluate(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    split: Optional[str] = typer.Option(None, "--split", help="Labelled draft bank split to score: dev, test or all."),
 ) -> None:
     """Score the golden sets: retrieval, CAO citations, abstention, review precision and recall."""
     settings = _settings()
     _setup_logging(settings)
     from bot.evaluation.evaluate import run_eval
 
-    raise typer.Exit(run_eval(settings, as_json))
+    raise typer.Exit(run_eval(settings, as_json, split))
 
 
 @app.command()

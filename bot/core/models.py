@@ -103,9 +103,10 @@ class Finding:
     message: str
     suggestion: str
     citations: tuple[Citation, ...]
+    confidence: float | None = None   # the semantic classifier's probability, when it scored this span
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "rule": self.rule,
             "severity": self.severity,
             "start": self.start,
@@ -115,6 +116,9 @@ class Finding:
             "suggestion": self.suggestion,
             "citations": [c.to_dict() for c in self.citations],
         }
+        if self.confidence is not None:
+            out["confidence"] = round(float(self.confidence), 3)
+        return out
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ rules are deterministic patterns), and it is never logged or stored.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Sequence
 
 from bot.core.catalogue import Catalogue, UnknownGuideline
@@ -31,6 +32,31 @@ MAX_FINDINGS = 40
 _SEVERITY_RANK = {"high": 3, "medium": 2, "low": 1}
 _QUOTED = re.compile(r"'([^']{20,})'")
 _NOT_PROSE = re.compile(r"https?://\S+|www\.\S+|[^\s@]+@\S+")
+
+
+def merge_semantic(hits: list[Hit], semantic) -> list[Hit]:
+    """The classifier's segments join the patterns' hits. Where a pattern of
+    the same rule already fired inside the segment, its tighter span is kept:
+    a low hit stays low (the patterns saw a near miss: negation, a workshop
+    about the topic, consent), a medium one takes the classifier's severity
+    when that is higher (a mocking photo is worse than a photo). Elsewhere the
+    segment becomes a finding itself."""
+    out = list(hits)
+    for s in semantic:
+        overlapping = [i for i, h in enumerate(out)
+                       if h.rule == s.rule and h.start < s.end and s.start < h.end]
+        if overlapping:
+            for i in overlapping:
+                h = out[i]
+                severity = h.severity
+                if h.severity != "low" and _SEVERITY_RANK[s.severity] > _SEVERITY_RANK[h.severity]:
+                    severity = s.severity
+                out[i] = replace(h, severity=severity, confidence=s.confidence)
+            continue
+        if sum(1 for h in out if h.rule == s.rule) >= MAX_FINDINGS_PER_RULE:
+            continue
+        out.append(Hit(s.rule, "semantic", s.severity, s.start, s.end, s.confidence))
+    return out
 
 
 class InvalidDraft(ValueError):
@@ -65,9 +91,10 @@ def verdict_of(findings: Sequence[Finding]) -> str:
 
 
 class Reviewer:
-    def __init__(self, catalogue: Catalogue, retriever=None) -> None:
+    def __init__(self, catalogue: Catalogue, retriever=None, semantic=None) -> None:
         self.catalogue = catalogue
         self.retriever = retriever
+        self.semantic = semantic      # a SemanticLayer (semantic.py), or None: patterns only
         self._cites: dict[tuple, tuple[Citation, ...]] = {}
 
     # ------------------------------------------------------------------ API
@@ -79,6 +106,8 @@ class Reviewer:
         scope = tuple(orgs) if orgs else tuple(self.catalogue.orgs())
         language: Language = detect_language(draft.text[:LANGUAGE_CHARS])
         hits = self._hits(draft)
+        if self.semantic is not None:
+            hits = merge_semantic(hits, self.semantic.hits(draft, hits))
         findings = []
         for hit in hits:
             finding = self._finding(draft, hit, scope, language)
@@ -129,6 +158,7 @@ class Reviewer:
             message=msg,
             suggestion=suggestion,
             citations=citations,
+            confidence=hit.confidence,
         )
 
     def _citations(self, rule: str, kind: str, scope: tuple[str, ...]) -> tuple[Citation, ...]:

@@ -9,9 +9,12 @@ insult, "kankeronderzoek" is research.
 
 from __future__ import annotations
 
+from bot.core.review.normalise import fold_accents
+
 
 def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
+    # Drafts are read with accents folded (normalise.py): "geïrriteerd" → "geirriteerd".
+    return frozenset(fold_accents(text).split())
 
 
 # ---------------------------------------------------------------- offensive
