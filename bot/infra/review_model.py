@@ -16,8 +16,11 @@ log = logging.getLogger(__name__)
 TRAIN_SPLIT = "dev"   # the locked test split is never trained or tuned on
 
 
-def bank_file(knowledge_dir: Path) -> Path:
-    return Path(knowledge_dir) / "review" / "examples" / f"{TRAIN_SPLIT}.yaml"
+def bank_files(knowledge_dir: Path) -> list[Path]:
+    """dev.yaml and any dev-*.yaml beside it (never test.yaml)."""
+    folder = Path(knowledge_dir) / "review" / "examples"
+    return sorted(p for p in folder.glob(f"{TRAIN_SPLIT}*.yaml") if p.stem == TRAIN_SPLIT
+                  or p.stem.startswith(TRAIN_SPLIT + "-"))
 
 
 class LazySemanticLayer:
@@ -44,7 +47,7 @@ class LazySemanticLayer:
 
 
 def load_or_train(knowledge_dir: Path, embeddings, cache_dir: Path | None):
-    if not bank_file(knowledge_dir).is_file():
+    if not bank_files(knowledge_dir):
         return None
     return LazySemanticLayer(knowledge_dir, embeddings, cache_dir)
 
@@ -57,8 +60,9 @@ def _load_or_train_now(knowledge_dir: Path, embeddings, cache_dir: Path | None):
     from bot.infra.vector_cache import CachedVectors
     from bot.yamlio import read_yaml
 
-    path = bank_file(knowledge_dir)
-    drafts = parse_bank(read_yaml(path), RULE_IDS, source=str(path))
+    drafts = []
+    for path in bank_files(knowledge_dir):
+        drafts.extend(parse_bank(read_yaml(path), RULE_IDS, source=str(path)))
     vectors = CachedVectors(embeddings, cache_dir)
     name = vectors.name
     fingerprint = bank_fingerprint(drafts, name)
@@ -82,6 +86,11 @@ def _load_or_train_now(knowledge_dir: Path, embeddings, cache_dir: Path | None):
                 tmp.replace(model_path)
             except OSError:
                 pass
+    # The review's matrices are tiny (a few segments x 400): BLAS threads only
+    # wait on each other on a busy 2-core machine (k-NN step 41 ms -> <1 ms).
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
     # At review time drafts are embedded directly: a user's text is never cached.
     return SemanticLayer(model, _direct(embeddings))
 

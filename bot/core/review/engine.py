@@ -16,6 +16,7 @@ from bot.core.language import detect_language
 from bot.core.models import Citation, Finding, Language, Review
 from bot.core.review.guidance import L_DISCLAIMER, ON_BEHALF_ADVICE, citation_specs, message
 from bot.core.review.rules import RULES, Hit
+from bot.core.review.semantic import DETERMINISTIC_ONLY
 from bot.core.review.text import Draft
 
 MAX_DRAFT_CHARS = 40_000
@@ -40,11 +41,18 @@ def merge_semantic(hits: list[Hit], semantic) -> list[Hit]:
     a low hit stays low (the patterns saw a near miss: negation, a workshop
     about the topic, consent), a medium one takes the classifier's severity
     when that is higher (a mocking photo is worse than a photo). Elsewhere the
-    segment becomes a finding itself."""
+    segment becomes a finding itself. Where the classifier is confident a
+    pattern's hit is a near miss, the hit is shown as `low`."""
     out = list(hits)
     for s in semantic:
         overlapping = [i for i, h in enumerate(out)
                        if h.rule == s.rule and h.start < s.end and s.start < h.end]
+        if s.clear:
+            # the classifier is confident the pattern saw a near miss: a hint, not an alarm
+            for i in overlapping:
+                if out[i].rule not in DETERMINISTIC_ONLY:
+                    out[i] = replace(out[i], severity="low", confidence=s.confidence)
+            continue
         if overlapping:
             for i in overlapping:
                 h = out[i]

@@ -40,7 +40,7 @@ SLURS = _words("""
     nigger niggers nigga niggas faggot faggots fag fags kike kikes spic spics chink chinks paki pakis
     tranny trannies gook gooks wetback wetbacks raghead ragheads towelhead towelheads
 """)
-# Mild vulgarity (medium).
+# Vulgarity (high, like every offensive finding since issue 12).
 OFFENSIVE_MILD = _words("""
     klote shit shitty wtf crap pissed kloten
 """)

@@ -74,7 +74,7 @@ _SPACED_SEP = re.compile(r"[ .\-_*·•|/]")
 LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
         "@": "a", "$": "s", "|": "l", "€": "e"}
 _LEET_CHUNK = re.compile(r"[A-Za-z0-9@$|€]+")
-_IBAN_LIKE = re.compile(r"[A-Za-z]{2}\d{2}[A-Za-z0-9]{8,}")
+_IBAN_LIKE = re.compile(r"[A-Za-z]{2}\d{2}(?:[A-Za-z0-9]{8,})?$")   # whole, or its first group "NL91"
 
 
 def _leet_fold(chunk: str, after: str) -> str | None:

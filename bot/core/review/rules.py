@@ -531,7 +531,7 @@ def check_offensive(d: Draft) -> list[Hit]:
         elif low in L.OFFENSIVE_STRONG:
             kind, severity = "obscene", "high"
         elif low in L.OFFENSIVE_MILD:
-            kind, severity = "vulgar", "medium"
+            kind, severity = "vulgar", "high"  # vulgarity is offensive: high (issue 12)
         elif low.startswith(L.COMPOUND_PREFIXES):
             for prefix in L.COMPOUND_PREFIXES:
                 if low.startswith(prefix) and low[len(prefix):] in L.COMPOUND_ENDINGS:

