@@ -648,7 +648,10 @@ def run_eval(settings, as_json: bool = False, split: str = "all") -> int:
             drafts = load_drafts(drafts_path)
         else:
             skip = f"no golden drafts at {drafts_path}"
-    except GoldenSetError as exc:
+        from bot.evaluation.review_eval import splits_for
+
+        bank_splits = splits_for(split)   # the labelled drafts
+    except (GoldenSetError, ValueError) as exc:
         print(f"socialpolicy: error: {exc}", file=sys.stderr)
         return 2
 
@@ -678,6 +681,9 @@ def run_eval(settings, as_json: bool = False, split: str = "all") -> int:
     result = run_evaluation(assistant, questions, drafts, thresholds, commentary, review_skip_reason=skip,
                             holdout=holdout, bank=bank, bank_ask=bank_ask)
     result["split"] = split
+    from bot.evaluation.review_eval import evaluate_bank_splits
+
+    result["review_bank"] = evaluate_bank_splits(assistant, settings.knowledge_dir, bank_splits)
     result["thresholds"]["file"] = str(thresholds_path)
     result["build_seconds"] = round(build_s, 3)
     code = 0 if result["thresholds"]["passed"] else 1
@@ -770,6 +776,11 @@ def render(result: dict) -> None:
             f"{review['forbidden_medium_high']}  ·  commentary citations: {review['commentary_citations']}  ·  "
             f"verdicts: {review['verdicts']['all']}"
         )
+
+    if "review_bank" in result:
+        from bot.evaluation.review_eval import render_bank
+
+        render_bank(result["review_bank"], console)
 
     t = Table(title="Thresholds")
     t.add_column("metric")
