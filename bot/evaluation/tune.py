@@ -40,7 +40,9 @@ def fold_routers(assistant, settings, k: int = 5):
     embeddings = assistant.answerer.retriever.embedder
     embeddings = getattr(embeddings, "embedder", embeddings)
     name = embedder_id(embeddings)
-    descriptions = guideline_descriptions(catalogue, load_quiz_data(settings.knowledge_dir))
+    labelled = {q.guideline for q in bank}
+    descriptions = [(text, key) for text, key in guideline_descriptions(catalogue, load_quiz_data(settings.knowledge_dir))
+                    if key in labelled]
     vectors = query_vectors([q.text for q in bank], embeddings, settings.cache_dir)
     described = query_vectors([t for t, _ in descriptions], embeddings, settings.cache_dir)
     routers = []
