@@ -94,6 +94,7 @@ LABELS = {
                  "\"for Leiden\" to choose the organisation\n• Send me a direct message: a question, or a draft to check\n"
                  "• On any message: ⋯ → *Check against social media policy*"),
         "help_other": "Nederlands: `/socialpolicy hulp`",
+        "org_switched": "From now on in this conversation I answer for {organisation}.",
     },
     "nl": {
         "verdict": VERDICT_LABELS["nl"],
@@ -153,6 +154,7 @@ LABELS = {
                  "\"voor Leiden\" om de organisatie te kiezen\n• Stuur me een direct bericht: een vraag, of een concept om te toetsen\n"
                  "• Bij elk bericht: ⋯ → *Check against social media policy*"),
         "help_other": "English: `/socialpolicy help`",
+        "org_switched": "Vanaf nu antwoord ik in dit gesprek voor {organisation}.",
     },
 }
 
