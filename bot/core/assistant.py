@@ -56,6 +56,21 @@ class Assistant:
     def valid_feedback(self, kind, vote, org=None, language=None, verdict=None, section=None) -> dict | None:
         return valid_feedback(self.catalogue, kind, vote, org, language, verdict, section)
 
+    def citations(self, refs) -> list:
+        """Citations named by (org, section, first words), as a card's "Show
+        sources" button carries them; unknown ones are left out."""
+        from bot.core.catalogue import UnknownGuideline
+
+        out = []
+        for org, section, words in list(refs)[:10]:
+            if org not in self.organisations:
+                continue
+            try:
+                out.append(self.catalogue.cite(org, section, words or None))
+            except UnknownGuideline:
+                continue
+        return out
+
     # -- onboarding, so that adapters never reach inside it
     def onboarding_content(self, org: str, language: Language = "nl"):
         return self._onboarding().content(org, language)

@@ -347,6 +347,7 @@ class SlackAdapter:
         app.action(re.compile(rf"^({ui.FEEDBACK_UP}|{ui.FEEDBACK_DOWN})$"))(self.on_feedback)
         app.action(re.compile(rf"^{ui.QUIZ_START}(_\w+)?$"))(self.on_quiz_start)
         app.action(re.compile(rf"^{ui.QUIZ_ANSWER}_\d+$"))(self.on_quiz_answer)
+        app.action(ui.SHOW_SOURCES)(self.on_show_sources)
         # shortcuts
         app.shortcut(SHORTCUT_CALLBACK_ID)(self.on_check_shortcut)
         # views: the review modal has no submit button; closing it needs no reply
@@ -712,6 +713,27 @@ class SlackAdapter:
             self.failed("share", "action", exc)
             await self._try(respond(text=ui.labels(language)["error"], response_type="ephemeral",
                                     replace_original=False))
+
+    # -- "Show sources": a finding's other quotes ------------------------------------------------
+    async def on_show_sources(self, ack, body: dict, action: dict, client: AsyncWebClient) -> None:
+        await ack()
+        value = ui.decode_value(action.get("value"))
+        language = value.get("l") if value.get("l") in ("nl", "en") else "en"
+        refs = value.get("c") if isinstance(value.get("c"), list) else []
+        try:
+            assistant = await self.assistant()
+            with self.track("sources"):
+                citations = assistant.citations(
+                    [tuple(r) for r in refs if isinstance(r, list) and len(r) == 3 and all(isinstance(x, str) for x in r)])
+            if not citations:
+                return
+            view = ui.sources_modal(citations, language)
+            if body.get("view") and body.get("trigger_id"):  # inside the review modal: on top of it
+                await client.views_push(trigger_id=body["trigger_id"], view=view)
+            else:
+                await client.views_open(trigger_id=body.get("trigger_id"), view=view)
+        except Exception as exc:
+            self.failed("sources", "action", exc)
 
     # -- 👍 / 👎 -----------------------------------------------------------------------------
     async def on_feedback(self, ack, body: dict, action: dict, client: AsyncWebClient, respond, context) -> None:
