@@ -267,6 +267,13 @@ class SlackAdapter:
         self.users.set(key, info)
         return info
 
+    async def quick_language(self, client: AsyncWebClient, team: str | None, user: str | None) -> str:
+        """The user's Slack language within a second (an ack cannot wait longer), else English."""
+        try:
+            return (await asyncio.wait_for(self.user_info(client, team, user), 1.0))["language"]
+        except Exception:
+            return "en"
+
     def org_for(self, team: str | None, channel: str | None) -> str | None:
         return self.config.org_for(team, channel)
 
@@ -361,7 +368,7 @@ class SlackAdapter:
         if assistant is not None:
             turn = assistant.understand(text)
             if turn.intent == "help":  # answered in the ack itself, no model needed
-                language = turn.language or "en"
+                language = turn.language or await self.quick_language(client, team, user)
                 with self.track("help"):
                     await ack(text=ui.labels(language)["help"], blocks=ui.help_blocks(language))
                 return
