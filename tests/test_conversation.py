@@ -287,3 +287,71 @@ def test_adapters_only_call_the_facade():
         assert "assistant.onboarding." not in source, path
         assert "quiz_data" not in source, path
         assert "OrgMatcher" not in source and "_EVERYDAY_WORDS" not in source, path
+
+
+# -- cross-cutting: Slack middleware and the Teams turn wrapper ------------------------------
+
+def _bolt_app(adapter):
+    from slack_bolt.async_app import AsyncApp
+    from slack_bolt.authorization import AuthorizeResult
+
+    async def authorize(**kwargs):
+        return AuthorizeResult(enterprise_id=None, team_id="TNONE", bot_token="xoxb-test", bot_id="BSELF",
+                               bot_user_id="UBOT")
+
+    app = AsyncApp(signing_secret="x", authorize=authorize, request_verification_enabled=False,
+                   process_before_response=True, ignoring_self_events_enabled=False)
+    adapter.register(app)
+    return app
+
+
+def test_slack_middleware_drops_bots_and_retried_events_once_for_every_listener(assistant):
+    import json as _json
+    from slack_bolt.request.async_request import AsyncBoltRequest
+
+    adapter = SlackAdapter(AssistantHandle(assistant), Metrics(), SlackConfig())
+    seen = []
+
+    async def converse(surface, text, *args, **kwargs):
+        seen.append((surface, text))
+    adapter.converse = converse
+    app = _bolt_app(adapter)
+
+    def deliver(event_id, **event):
+        body = {"type": "event_callback", "team_id": "TNONE", "api_app_id": "A1", "event_id": event_id,
+                "event": {"type": "message", "channel_type": "im", "channel": "D1", "user": "U1",
+                          "ts": "1.0", **event}}
+        req = AsyncBoltRequest(body=_json.dumps(body), headers={"content-type": ["application/json"]})
+        return asyncio.run(app.async_dispatch(req)).status
+
+    assert deliver("Ev1", text="mag ik dit delen?") == 200
+    assert deliver("Ev1", text="mag ik dit delen?") == 200          # the retry
+    assert deliver("Ev2", text="posted by a bot", bot_id="B9") == 200
+    assert deliver("Ev3", text="ours", subtype="bot_message", bot_id="BSELF") == 200
+    assert seen == [("dm", "mag ik dit delen?")]
+    assert "slack:Ev2" not in assistant.events.seen                 # bots are dropped before the ledger
+
+
+def test_teams_turn_wrapper_drops_bots_and_retried_deliveries(assistant):
+    from botbuilder.core import TurnContext
+    from botbuilder.core.adapters import TestAdapter
+
+    bot = SocialPolicyBot(assistant, TeamsConfig(), metrics=Metrics())
+    handled = []
+
+    async def message(turn_context, text):
+        handled.append(text)
+        return []
+    bot.message = message
+
+    def deliver(activity_id, role=None):
+        activity = Activity(type="message", id=activity_id, channel_id="msteams", text="mag ik dit delen?",
+                            conversation=ConversationAccount(id="a:wrap"),
+                            from_property=ChannelAccount(id="29:u", role=role),
+                            recipient=ChannelAccount(id="28:bot"))
+        asyncio.run(bot.on_turn(TurnContext(TestAdapter(), activity)))
+
+    deliver("1:a")
+    deliver("1:a")                 # Teams delivering again
+    deliver("1:b", role="bot")
+    assert handled == ["mag ik dit delen?"]
