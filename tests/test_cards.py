@@ -10,7 +10,6 @@ renderer, the PyPI package of that name is an unrelated builder)."""
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
@@ -148,7 +147,6 @@ def check_slack(blocks: list[dict], limit: int = ui.MAX_BLOCKS) -> None:
             assert len(b["text"]["text"]) <= 150
 
 
-RAW_ID = re.compile(r"\b[a-z]+_[a-z_]+\b")
 
 
 def no_raw_rule_ids(rendered: str) -> None:

@@ -21,7 +21,6 @@ from bot.channels.slack.config import SlackConfig
 from bot.channels.teams.bot import SocialPolicyBot, strip_recipient_mention
 from bot.channels.teams.config import TeamsConfig
 from bot.core.conversation import DRAFT_MIN_CHARS, looks_like_draft
-from bot.core.models import Review
 from bot.infra.metrics import Metrics
 from fakes import fake_assistant
 
