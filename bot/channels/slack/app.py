@@ -665,7 +665,7 @@ class SlackAdapter:
                 try:
                     step = await self.core(assistant.quiz_answer, user_key, str(value.get("s")),
                                            int(value.get("c", -1)), language)
-                except (self._user_errors, ValueError, TypeError):
+                except (*self._user_errors, ValueError, TypeError):
                     step = None
             if step is None:
                 orgs = assistant.quiz_orgs(self.org_for(team, None) or assistant.default_org)
