@@ -11,3 +11,32 @@ VERDICT_LABELS = {
 
 def verdict_label(verdict: str, language: str) -> str:
     return VERDICT_LABELS.get(language, VERDICT_LABELS["en"])[verdict]
+
+
+# Readable names for the review's rule ids, so that no card shows "personal_data".
+RULE_LABELS = {
+    "en": {
+        "confidential": "Confidential information", "privacy": "Privacy", "personal_data": "Personal data",
+        "offensive": "Offensive language", "emotional": "Posting in anger", "on_behalf": "Speaking for the organisation",
+        "logo": "Logo use", "advertising": "Advertising", "quoting_colleagues": "Quoting colleagues",
+        "copyright": "Copyright", "accuracy": "Accuracy",
+    },
+    "nl": {
+        "confidential": "Vertrouwelijke informatie", "privacy": "Privacy", "personal_data": "Persoonsgegevens",
+        "offensive": "Kwetsend taalgebruik", "emotional": "Posten in een emotie", "on_behalf": "Spreken namens de organisatie",
+        "logo": "Gebruik van het logo", "advertising": "Reclame", "quoting_colleagues": "Collega's citeren",
+        "copyright": "Auteursrecht", "accuracy": "Juistheid",
+    },
+}
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+def rule_label(rule: str, language: str) -> str:
+    """The rule's name in the reply's language; an id without a name reads as words."""
+    names = RULE_LABELS["en" if language == "en" else "nl"]
+    return names.get(rule) or (rule or "").replace("_", " ").strip().capitalize()
+
+
+def by_severity(findings):
+    """High first, then medium, then low; text order within a severity."""
+    return sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, len(SEVERITY_ORDER)))

@@ -188,10 +188,9 @@ class Answerer:
         return out
 
     def name(self, org: str, language: Language) -> str:
+        """The name the knowledge base gives, in every language, as citations show it."""
         info = self.organisations.get(org)
-        if info is None:
-            return org
-        return info.organisation_en if language == "en" else info.organisation
+        return info.organisation if info is not None else org
 
     # ------------------------------------------------------------------ answering
     def answer(self, question: str, orgs: Sequence[str] | None = None) -> Answer:

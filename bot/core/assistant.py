@@ -6,6 +6,7 @@ from typing import Sequence
 
 from bot.core.answering import Answerer, InvalidQuestion, Retriever
 from bot.core.catalogue import Catalogue
+from bot.core.conversation import Conversation, Turn, valid_feedback
 from bot.core.models import Answer, Language, Review
 
 
@@ -31,6 +32,70 @@ class Assistant:
     @property
     def organisations(self):
         return self.catalogue.organisations
+
+    # -- the conversation: the same for every channel
+    @property
+    def conversation(self) -> Conversation:
+        organisations = self.organisations
+        if getattr(self, "_conversation_of", None) is not organisations:  # a re-ingest may add one
+            self._conversation = Conversation(organisations, self.default_org)
+            self._conversation_of = organisations
+        return self._conversation
+
+    def understand(self, text: str) -> Turn:
+        """What a message asks for: ask, review, quiz, help or org_switch."""
+        return self.conversation.understand(text)
+
+    def organisation_for(self, turn: Turn | None = None, remembered: str | None = None,
+                         configured: str | None = None) -> str | None:
+        return self.conversation.organisation(turn, remembered, configured)
+
+    def organisation_name(self, org: str | None) -> str:
+        return self.conversation.organisation_name(org)
+
+    def valid_feedback(self, kind, vote, org=None, language=None, verdict=None, section=None) -> dict | None:
+        return valid_feedback(self.catalogue, kind, vote, org, language, verdict, section)
+
+    def citations(self, refs) -> list:
+        """Citations named by (org, section, first words), as a card's "Show
+        sources" button carries them; unknown ones are left out."""
+        from bot.core.catalogue import UnknownGuideline
+
+        out = []
+        for org, section, words in list(refs)[:10]:
+            if org not in self.organisations:
+                continue
+            try:
+                out.append(self.catalogue.cite(org, section, words or None))
+            except UnknownGuideline:
+                continue
+        return out
+
+    # -- onboarding, so that adapters never reach inside it
+    def onboarding_content(self, org: str, language: Language = "nl"):
+        return self._onboarding().content(org, language)
+
+    def quiz_orgs(self, org: str | None = None) -> list[tuple[str, str]]:
+        """(org, name) of the organisations whose quiz can be taken: `org`'s, else all."""
+        orgs = [org] if org else sorted(self.organisations)
+        quizzes = getattr(self.onboarding, "quiz_data", None)
+        return [(o, self.organisation_name(o)) for o in orgs
+                if o in self.organisations and (quizzes is None or o in quizzes)]
+
+    def quiz_start(self, user_key: str, channel: str, org: str, display_name: str | None = None,
+                   language: Language = "nl"):
+        """(progress, first scenario); the first scenario is number 1 of progress.total."""
+        return self._onboarding().start(user_key, channel, org, display_name, language)
+
+    def quiz_answer(self, user_key: str, scenario_id: str, choice: int, language: Language = "nl"):
+        """A QuizStep: right or wrong, and the next scenario with its number."""
+        return self._onboarding().answer(user_key, scenario_id, choice, language)
+
+    def _onboarding(self):
+        if self.onboarding is None:
+            from bot.core.onboarding import OnboardingError
+            raise OnboardingError("onboarding is not configured")
+        return self.onboarding
 
     def scope(self, org: str | None = None) -> list[str]:
         """The organisations to search: the one asked for, else the default, else all."""

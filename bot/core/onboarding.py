@@ -99,6 +99,11 @@ class QuizStep:
     next: Scenario | None
     progress: Progress
     number: int   # 1-based position of the scenario just answered
+    next_number: int | None = None   # 1-based position of `next` (None when done)
+
+    @property
+    def total(self) -> int:
+        return self.progress.total
 
 
 class ProgressStore(Protocol):
@@ -208,10 +213,11 @@ class Onboarding:
         if not remaining and progress.completed_at is None:
             progress.completed_at = datetime.now(timezone.utc)
         store.save(progress)
-        number = [s.id for s in quiz.scenarios].index(scenario_id) + 1
+        ids = [s.id for s in quiz.scenarios]
         chosen = progress.answers[scenario_id]
-        return QuizStep(scenario, chosen, chosen == scenario.answer, remaining[0] if remaining else None,
-                        progress, number)
+        following = remaining[0] if remaining else None
+        return QuizStep(scenario, chosen, chosen == scenario.answer, following, progress,
+                        ids.index(scenario_id) + 1, ids.index(following.id) + 1 if following else None)
 
     # -- report
     def report_rows(self) -> list[dict]:

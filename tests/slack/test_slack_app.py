@@ -118,10 +118,14 @@ def test_slash_review_is_ephemeral_with_verdict_and_findings(slack, fake_slack, 
     blocks = msg["blocks"]
     assert blocks[0]["type"] == "header" and blocks[0]["text"]["text"].startswith(MARKS[expected.verdict])
     text = unescape(all_text(blocks))
+    sources = [json.loads(b["accessory"]["value"]) for b in blocks
+               if b.get("accessory", {}).get("action_id") == "show_sources"]
     for f in expected.findings:
         assert f.excerpt[:100] in text and f.message in text
-        for c in f.citations:
-            assert c.section in text
+        # One quote per finding on the card; the others behind "Toon bronnen" (issue 14).
+        assert f.citations[0].section in text
+        for c in f.citations[1:]:
+            assert any([c.org, c.section, c.quote[:60]] in v["c"] for v in sources)
     assert_valid_blocks(blocks)
     value = json.loads(button(blocks, "feedback_down")["value"])
     assert value == {"k": "review", "l": expected.language, "v": expected.verdict}

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.channels.slack import blocks as ui
-from bot.channels.slack.app import LRU, OrgMatcher, classify_message, parse_command, slack_to_plain
+from bot.channels.slack.app import LRU, slack_to_plain
 from bot.container import load_organisations
+from bot.core.conversation import Conversation, OrgMatcher
 from bot.core.models import Answer, Citation, Finding, Review
 
 REPO = Path(__file__).resolve().parents[2]
@@ -84,32 +85,34 @@ def test_clip_and_values():
     assert ui.decode_value("not json") == {} and ui.decode_value(json.dumps([1])) == {}
 
 
+# How a slash command's text or a DM is read: the core's one classifier
+# (bot/core/conversation.py; the cross-channel table is tests/test_conversation.py).
 @pytest.mark.parametrize("text, kind, payload", [
-    ("help", "help", "help"),
-    ("hulp", "help", "hulp"),
+    ("help", "help", ""),
+    ("hulp", "help", ""),
     ("", "help", ""),
-    ("onboarding", "onboarding", ""),
+    ("onboarding", "quiz", ""),
     ("review Mijn post\nover de reorganisatie", "review", "Mijn post\nover de reorganisatie"),
     ("review\nMijn post", "review", "Mijn post"),
     ("Mag ik dit posten?", "ask", "Mag ik dit posten?"),
     ("reviews of my team: are they allowed?", "ask", "reviews of my team: are they allowed?"),
+    ("Mag ik foto's van studenten plaatsen?", "ask", "Mag ik foto's van studenten plaatsen?"),
+    ("review: Op naar het weekend!", "review", "Op naar het weekend!"),
+    ("Check: Op naar het weekend!", "review", "Op naar het weekend!"),
+    ("Op naar het weekend!\nGroetjes", "review", "Op naar het weekend!\nGroetjes"),   # several lines: a draft
+    ("quiz", "quiz", ""),
 ])
-def test_parse_command(text, kind, payload):
-    assert parse_command(text) == (kind, payload)
+def test_command_and_message_intents(text, kind, payload):
+    turn = Conversation(load_organisations(REPO / "knowledge")).understand(text)
+    assert (turn.intent, turn.payload) == (kind, payload)
 
 
 @pytest.mark.parametrize("text, kind", [
-    ("Mag ik foto's van studenten plaatsen?", "ask"),
-    ("review: Op naar het weekend!", "review"),
-    ("Check: Op naar het weekend!", "review"),
-    ("Op naar het weekend!\nGroetjes", "review"),                   # several lines: a pasted draft
     ("Dit is een lang bericht " * 15, "review"),                     # long, no question mark
     ("Is dit een lang bericht dat ik mag plaatsen " * 8 + "?", "ask"),
-    ("quiz", "onboarding"),
-    ("hulp", "help"),
 ])
-def test_classify_message(text, kind):
-    assert classify_message(text)[0] == kind
+def test_draft_heuristic(text, kind):
+    assert Conversation(load_organisations(REPO / "knowledge")).understand(text).intent == kind
 
 
 def test_slack_markup_becomes_plain_text():

@@ -33,7 +33,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.channels.guards import SECTION_PREFIX, rate_limited_text, valid_feedback
+from bot.channels.guards import SECTION_PREFIX, rate_limited_text
 from bot.channels.sanitize import clean_text
 from bot.channels.slack import blocks as ui
 from bot.channels.slack.config import SHORTCUT_CALLBACK_ID, SLASH_COMMAND, SlackConfig, api_base_url
@@ -45,7 +45,6 @@ log = logging.getLogger("bot.channels.slack")
 CHANNEL = "slack"          # the channel name recorded with feedback and quiz progress
 CORE_TIMEOUT = 60.0        # seconds for one Assistant call
 ASSISTANT_WAIT = 180.0     # seconds a request waits for the models to finish loading
-DRAFT_MIN_CHARS = 280      # a DM longer than this without a question mark is a draft
 
 
 class UserError(Exception):
@@ -129,41 +128,6 @@ class LRU:
         return len(self._data)
 
 
-_GENERIC_NAME_WORDS = {"universiteit", "university", "hogeschool", "of", "the", "van", "de", "het", "en", "and"}
-# Organisation words that are also everyday words ("dit kan leiden tot…" = "this can lead to…"):
-# they scope only when capitalised or after a word such as "voor", "for", "bij", "at".
-_EVERYDAY_WORDS = {"leiden"}
-_SCOPE_WORDS = r"(?:voor|for|bij|at|in|van|from|uit|about|over|universiteit|university)"
-
-
-class OrgMatcher:
-    """Finds an organisation named in a question ("voor ROC", "for Leiden",
-    "ROC West-Brabant"), from the organisation names the core knows."""
-
-    def __init__(self, organisations: dict) -> None:
-        self.patterns: dict[str, list[re.Pattern]] = {}
-        for org, info in organisations.items():
-            words = {org.lower()}
-            for name in (info.organisation, info.organisation_en):
-                words.add(name.lower())
-                words.update(w for w in re.split(r"[\s,]+", name.lower()) if len(w) > 1)
-            words -= _GENERIC_NAME_WORDS
-            pats = []
-            for w in sorted(words, key=len, reverse=True):
-                bounded = r"(?<![\w-])" + re.escape(w) + r"(?![\w-])"
-                if w in _EVERYDAY_WORDS:
-                    pats.append(re.compile(r"(?<![\w-])" + re.escape(w.capitalize()) + r"(?![\w-])"))
-                    pats.append(re.compile(_SCOPE_WORDS + r"\s+" + re.escape(w) + r"(?![\w-])", re.IGNORECASE))
-                else:
-                    pats.append(re.compile(bounded, re.IGNORECASE))
-            self.patterns[org] = pats
-
-    def find(self, text: str) -> str | None:
-        """The one organisation named, or None (none, or more than one)."""
-        named = [org for org, pats in self.patterns.items() if any(p.search(text) for p in pats)]
-        return named[0] if len(named) == 1 else None
-
-
 _LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
 
 
@@ -188,48 +152,14 @@ def slack_to_plain(text: str) -> str:
     return clean_text(html.unescape(_LINK.sub(link, clean_text(text or ""))))
 
 
-_HELP = {"help": "en", "hulp": "nl", "?": "en", "": "nl"}
-_QUIZ = {"onboarding", "quiz", "onboard"}
-_REVIEW_PREFIX = re.compile(r"^\s*(review|check|controleer|beoordeel|toets)\s*:\s*", re.IGNORECASE)
-
-
-def parse_command(text: str) -> tuple[str, str]:
-    """`/socialpolicy` text → (kind, rest): help | onboarding | review | ask."""
-    text = (text or "").strip()
-    word, rest = re.match(r"(\S*)\s*(.*)\Z", text, re.S).groups()
-    lowered = word.lower().rstrip(":")
-    if text.lower() in _HELP:
-        return "help", text.lower()
-    if lowered in _QUIZ and not rest.strip():
-        return "onboarding", ""
-    if lowered in ("review", "check", "controleer", "beoordeel", "toets"):
-        return "review", rest.strip()
-    return "ask", text
-
-
-def classify_message(text: str) -> tuple[str, str]:
-    """A DM or mention → (kind, payload). "review: …" and pasted drafts
-    (several lines, or long without a question mark) are reviewed."""
-    text = (text or "").strip()
-    if text.lower().rstrip("!. ") in _HELP:
-        return "help", text.lower()
-    if text.lower().rstrip("!. ") in _QUIZ:
-        return "onboarding", ""
-    m = _REVIEW_PREFIX.match(text)
-    if m:
-        return "review", text[m.end():].strip()
-    first, sep, rest = text.partition("\n")
-    if sep and first.strip().lower().rstrip(":") in ("review", "check", "controleer", "beoordeel", "toets"):
-        return "review", rest.strip()
-    if "\n" in text or (len(text) > DRAFT_MIN_CHARS and "?" not in text):
-        return "review", text
-    return "ask", text
-
-
-def _language_of(locale: str | None, default: str = "nl") -> str:
+def _language_of(locale: str | None, default: str = "en") -> str:
     if not locale:
         return default
     return "en" if locale.lower().startswith("en") else "nl" if locale.lower().startswith("nl") else default
+
+
+def assistant_name(assistant, org: str | None) -> str:
+    return assistant.organisation_name(org) if org else ""
 
 
 def _where(exc: BaseException) -> str:
@@ -250,8 +180,6 @@ class SlackAdapter:
         self.executor = executor or concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="slack-core")
         self.thread_scopes = LRU(4096)            # (team, channel, thread) -> org, in memory
         self.users = LRU(2048, ttl=900.0)         # (team, user) -> {"language", "name"}
-        self._matcher: OrgMatcher | None = None
-        self._matcher_of = None
         self._user_errors = _user_error_types()
         self.images = SlackImages(self)            # photos: bot/channels/slack/images.py
 
@@ -278,16 +206,31 @@ class SlackAdapter:
         call = functools.partial(fn, *args, **kwargs)
         return await asyncio.wait_for(loop.run_in_executor(self.executor, call), CORE_TIMEOUT)
 
-    async def matcher(self) -> OrgMatcher:
-        organisations = (await self.assistant()).organisations
-        if self._matcher is None or self._matcher_of is not organisations:  # a re-ingest may add one
-            self._matcher, self._matcher_of = OrgMatcher(organisations), organisations
-        return self._matcher
+    async def understand(self, text: str, team: str | None, channel: str | None, key=None):
+        """(turn, organisation): the core's reading of a message, with the
+        organisation it names, else the one chosen in this thread, else the
+        channel's or workspace's, else the default. A named organisation is
+        remembered for the thread."""
+        assistant = await self.assistant()
+        turn = assistant.understand(text)
+        remembered = self.thread_scopes.get(key) if key is not None else None
+        org = assistant.organisation_for(turn, remembered, self.org_for(team, channel))
+        if key is not None and turn.org and turn.intent in ("ask", "org_switch"):
+            self.thread_scopes.set(key, turn.org)
+        return turn, org
 
     async def first_delivery(self, body: dict) -> bool:
+        """Claims the event in the shared ledger once per request (the
+        middleware asks first; listeners asking again get the same answer)."""
         event_id = body.get("event_id")
         if not event_id:
             return True
+        if "_socialpolicy_first" in body:
+            return body["_socialpolicy_first"]
+        body["_socialpolicy_first"] = first = await self._claim(body, event_id)
+        return first
+
+    async def _claim(self, body: dict, event_id: str) -> bool:
         assistant = await self.assistant()
         try:
             first = await self.core(assistant.first_delivery, f"slack:{event_id}")
@@ -310,7 +253,7 @@ class SlackAdapter:
         cached = self.users.get(key)
         if cached is not None:
             return cached
-        info = {"language": "nl", "name": None}
+        info = {"language": "en", "name": None}   # English when nothing tells
         if user:
             try:
                 resp = await client.users_info(user=user, include_locale=True)
@@ -323,6 +266,13 @@ class SlackAdapter:
                 log.warning("slack.users_info_failed", extra={"error": exc.response.get("error")})
         self.users.set(key, info)
         return info
+
+    async def quick_language(self, client: AsyncWebClient, team: str | None, user: str | None) -> str:
+        """The user's Slack language within a second (an ack cannot wait longer), else English."""
+        try:
+            return (await asyncio.wait_for(self.user_info(client, team, user), 1.0))["language"]
+        except Exception:
+            return "en"
 
     def org_for(self, team: str | None, channel: str | None) -> str | None:
         return self.config.org_for(team, channel)
@@ -389,6 +339,9 @@ class SlackAdapter:
 
     # ================================================================== listeners
     def register(self, app: AsyncApp) -> None:
+        from bot.channels.slack.middleware import SkipBotsAndRetries
+
+        app.use(SkipBotsAndRetries(self))   # bots, retries and replays: once, before every listener
         # commands
         app.command(SLASH_COMMAND)(self.on_command)
         # events
@@ -401,6 +354,7 @@ class SlackAdapter:
         app.action(re.compile(rf"^({ui.FEEDBACK_UP}|{ui.FEEDBACK_DOWN})$"))(self.on_feedback)
         app.action(re.compile(rf"^{ui.QUIZ_START}(_\w+)?$"))(self.on_quiz_start)
         app.action(re.compile(rf"^{ui.QUIZ_ANSWER}_\d+$"))(self.on_quiz_answer)
+        app.action(ui.SHOW_SOURCES)(self.on_show_sources)
         # shortcuts
         app.shortcut(SHORTCUT_CALLBACK_ID)(self.on_check_shortcut)
         # views: the review modal has no submit button; closing it needs no reply
@@ -408,33 +362,44 @@ class SlackAdapter:
 
     # -- /socialpolicy -------------------------------------------------------------
     async def on_command(self, ack, body: dict, respond, client: AsyncWebClient, context) -> None:
-        kind, rest = parse_command(body.get("text", ""))
-        if kind == "help":
-            language = _HELP.get(rest, "nl")
-            with self.track("help"):
-                await ack(text=ui.labels(language)["help"], blocks=ui.help_blocks(language))
-            return
-        await ack()
         team, channel, user = body.get("team_id"), body.get("channel_id"), body.get("user_id")
-        language = detect_language(rest) if rest else "nl"
+        text = slack_to_plain(body.get("text", ""))
+        assistant = self.handle.get_nowait()
+        if assistant is not None:
+            turn = assistant.understand(text)
+            if turn.intent == "help":  # answered in the ack itself, no model needed
+                language = turn.language or await self.quick_language(client, team, user)
+                with self.track("help"):
+                    await ack(text=ui.labels(language)["help"], blocks=ui.help_blocks(language))
+                return
+        await ack()
+        language = detect_language(text, default="en") if text.strip() else "en"
+        kind = "ask"
         try:
-            if kind == "onboarding":
+            turn, org = await self.understand(text, team, channel)
+            kind = turn.intent
+            if kind == "help":
+                language = turn.language or language
+                await respond(text=ui.labels(language)["help"], blocks=ui.help_blocks(language),
+                              response_type="ephemeral")
+            elif kind == "quiz":
                 info = await self.user_info(client, team, user)
-                await self.offer_or_start_quiz(client, team, user, self.org_for(team, channel), info["language"])
-                await respond(text=ui.labels(info["language"])["quiz_sent"], response_type="ephemeral")
+                lang = turn.language or info["language"]
+                await self.offer_or_start_quiz(client, team, user, turn.org or self.org_for(team, channel), lang)
+                await respond(text=ui.labels(lang)["quiz_sent"], response_type="ephemeral")
+            elif kind == "org_switch":
+                note = ui.labels(language)["org_switched"].format(organisation=assistant_name(await self.assistant(), org))
+                await respond(text=note, response_type="ephemeral")
             elif kind == "review":
-                if not rest:
+                if not turn.payload:
                     await respond(text=ui.labels(language)["review_empty"], response_type="ephemeral")
                     return
-                org = self.org_for(team, channel)
-                result = await self.review(slack_to_plain(rest), org, "command", team, user)
+                result = await self.review(turn.payload, org, "command", team, user)
                 await respond(text=ui.review_text(result), response_type="ephemeral", replace_original=False,
                               blocks=ui.review_blocks(result, feedback_value=self.review_feedback(result, org)))
             else:
-                question = slack_to_plain(rest)
-                org = (await self.matcher()).find(question) or self.org_for(team, channel)
-                answer = await self.ask(question, org, "command", team, user)
-                share = self.share_value(question, org) if channel and not channel.startswith("D") else None
+                answer = await self.ask(turn.payload, org, "command", team, user)
+                share = self.share_value(turn.payload, org) if channel and not channel.startswith("D") else None
                 await respond(text=ui.answer_text(answer), response_type="ephemeral", replace_original=False,
                               blocks=ui.answer_blocks(answer, share_value=share,
                                                       feedback_value=self.answer_feedback(answer, org)))
@@ -444,13 +409,57 @@ class SlackAdapter:
             self.failed(kind, "command", exc)
             await respond(text=ui.labels(language)["error"], response_type="ephemeral")
 
+    async def converse(self, surface: str, text: str, client: AsyncWebClient, team, channel, user, key,
+                       reply, private, dm_channel: str | None = None) -> None:
+        """A mention or a DM: translate → conversation/Assistant → render.
+        `reply` posts for everyone in the thread; `private` only for the user
+        (reviews are only ever shown to the draft's author)."""
+        language = detect_language(text, default="en") if text.strip() else "en"
+        kind = "ask"
+        try:
+            turn, org = await self.understand(text, team, channel, key)
+            kind = turn.intent
+            if kind == "help":
+                info = await self.user_info(client, team, user)
+                language = turn.language or info["language"]
+                with self.track("help"):
+                    await private(ui.help_blocks(language), ui.labels(language)["help"])
+            elif kind == "quiz":
+                info = await self.user_info(client, team, user)
+                language = turn.language or info["language"]
+                await self.offer_or_start_quiz(client, team, user, turn.org or self.org_for(team, channel),
+                                               language, dm_channel=dm_channel)
+                if not dm_channel:
+                    await private(ui.notice_blocks(ui.labels(language)["quiz_sent"]), ui.labels(language)["quiz_sent"])
+            elif kind == "org_switch":
+                note = ui.labels(language)["org_switched"].format(
+                    organisation=ui.esc(assistant_name(await self.assistant(), org)))
+                await private(ui.notice_blocks(note), note)
+            elif kind == "review":
+                if not turn.payload:
+                    await private(ui.notice_blocks(ui.labels(language)["review_empty"]),
+                                  ui.labels(language)["review_empty"])
+                    return
+                result = await self.review(turn.payload, org, surface, team, user)
+                await private(ui.review_blocks(result, feedback_value=self.review_feedback(result, org)),
+                              ui.review_text(result))
+            else:
+                answer = await self.ask(turn.payload, org, surface, team, user)
+                await reply(ui.answer_blocks(answer, feedback_value=self.answer_feedback(answer, org)),
+                            ui.answer_text(answer))
+        except UserError as exc:
+            await private(ui.notice_blocks(f"⚠️ {ui.esc(str(exc))}"), f"⚠️ {exc}")
+        except Exception as exc:
+            self.failed(kind, surface, exc)
+            await self._try(private(ui.notice_blocks(ui.labels(language)["error"]), ui.labels(language)["error"]))
+
     # -- @mention in a channel -------------------------------------------------------
     async def on_mention(self, body: dict, event: dict, client: AsyncWebClient, context) -> None:
-        if event.get("bot_id") or (event.get("channel") or "").startswith("D"):
-            return  # bots, and mentions inside a DM (the message.im listener answers those)
+        if (event.get("channel") or "").startswith("D"):
+            return  # mentions inside a DM (the message.im listener answers those)
         if await self.images.on_mention(body, event, client, context):
             return  # it carried images: checked
-        if not await self.first_delivery(body):
+        if not await self.first_delivery(body):  # asked by the middleware already, unless still loading
             return
         team = context.team_id or body.get("team_id")
         channel, user = event.get("channel"), event.get("user")
@@ -459,92 +468,33 @@ class SlackAdapter:
         text = event.get("text", "")
         if bot:
             text = re.sub(rf"<@{re.escape(bot)}(\|[^>]*)?>", " ", text)
-        text = slack_to_plain(text).strip()
-        kind, payload = classify_message(text)
-        language = detect_language(payload) if payload else "nl"
-        key = (team, channel, thread)
 
         async def private(blocks: list[dict], fallback: str) -> None:
             await client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread, text=fallback, blocks=blocks)
 
-        try:
-            if kind == "help":
-                language = _HELP.get(payload, "nl")
-                with self.track("help"):
-                    await private(ui.help_blocks(language), ui.labels(language)["help"])
-            elif kind == "onboarding":
-                info = await self.user_info(client, team, user)
-                await self.offer_or_start_quiz(client, team, user, self.org_for(team, channel), info["language"])
-                await private(ui.notice_blocks(ui.labels(info["language"])["quiz_sent"]),
-                              ui.labels(info["language"])["quiz_sent"])
-            elif kind == "review":
-                org = self.thread_scopes.get(key) or self.org_for(team, channel)
-                result = await self.review(payload, org, "mention", team, user)
-                await private(ui.review_blocks(result, feedback_value=self.review_feedback(result, org)),
-                              ui.review_text(result))
-            else:
-                named = (await self.matcher()).find(payload)
-                if named:
-                    self.thread_scopes.set(key, named)
-                org = named or self.thread_scopes.get(key) or self.org_for(team, channel)
-                answer = await self.ask(payload, org, "mention", team, user)
-                await client.chat_postMessage(
-                    channel=channel, thread_ts=thread, text=ui.answer_text(answer),
-                    blocks=ui.answer_blocks(answer, feedback_value=self.answer_feedback(answer, org)))
-        except UserError as exc:
-            await private(ui.notice_blocks(f"⚠️ {ui.esc(str(exc))}"), f"⚠️ {exc}")
-        except Exception as exc:
-            self.failed(kind, "mention", exc)
-            await self._try(private(ui.notice_blocks(ui.labels(language)["error"]), ui.labels(language)["error"]))
+        async def public(blocks: list[dict], fallback: str) -> None:
+            await client.chat_postMessage(channel=channel, thread_ts=thread, text=fallback, blocks=blocks)
+
+        await self.converse("mention", slack_to_plain(text).strip(), client, team, channel, user,
+                            (team, channel, thread), public, private)
 
     # -- direct messages ---------------------------------------------------------------
     async def on_message(self, body: dict, event: dict, client: AsyncWebClient, context) -> None:
         if await self.images.on_message(body, event, client, context):
             return  # an image in a DM or in a thread where the bot was mentioned: checked
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
-            return  # edits, deletions, joins, bot posts (ours included) and non-DM messages
+        if event.get("channel_type") != "im" or event.get("subtype"):
+            return  # edits, deletions, joins and non-DM messages
         if not await self.first_delivery(body):
             return
         team = context.team_id or body.get("team_id")
         channel, user = event.get("channel"), event.get("user")
         thread = event.get("thread_ts")
-        kind, payload = classify_message(slack_to_plain(event.get("text", "")))
-        language = detect_language(payload) if payload else "nl"
-        key = (team, channel, thread or "")
 
         async def reply(blocks: list[dict], fallback: str) -> None:
             await client.chat_postMessage(channel=channel, thread_ts=thread, text=fallback, blocks=blocks)
 
-        try:
-            if kind == "help":
-                language = _HELP.get(payload, "nl")
-                with self.track("help"):
-                    await reply(ui.help_blocks(language), ui.labels(language)["help"])
-            elif kind == "onboarding":
-                info = await self.user_info(client, team, user)
-                await self.offer_or_start_quiz(client, team, user, self.org_for(team, channel), info["language"],
-                                               dm_channel=channel)
-            elif kind == "review":
-                if not payload:
-                    await reply(ui.notice_blocks(ui.labels(language)["review_empty"]), ui.labels(language)["review_empty"])
-                    return
-                org = self.thread_scopes.get(key) or self.org_for(team, channel)
-                result = await self.review(payload, org, "dm", team, user)
-                await reply(ui.review_blocks(result, feedback_value=self.review_feedback(result, org)),
-                            ui.review_text(result))
-            else:
-                named = (await self.matcher()).find(payload)
-                if named:
-                    self.thread_scopes.set(key, named)
-                org = named or self.thread_scopes.get(key) or self.org_for(team, channel)
-                answer = await self.ask(payload, org, "dm", team, user)
-                await reply(ui.answer_blocks(answer, feedback_value=self.answer_feedback(answer, org)),
-                            ui.answer_text(answer))
-        except UserError as exc:
-            await reply(ui.notice_blocks(f"⚠️ {ui.esc(str(exc))}"), f"⚠️ {exc}")
-        except Exception as exc:
-            self.failed(kind, "dm", exc)
-            await self._try(reply(ui.notice_blocks(ui.labels(language)["error"]), ui.labels(language)["error"]))
+        await self.converse("dm", slack_to_plain(event.get("text", "")).strip(), client, team, channel, user,
+                            (team, channel, thread or ""), reply, reply, dm_channel=channel)
 
     # -- message shortcut: "Check against social media policy" ---------------------------
     async def on_check_shortcut(self, ack, body: dict, shortcut: dict, client: AsyncWebClient, respond,
@@ -603,14 +553,15 @@ class SlackAdapter:
                 info = await self.user_info(client, team, user)
                 language = info["language"]
                 assistant = await self.assistant()
-                orgs = self.home_orgs(assistant, self.org_for(team, None))
+                org = self.org_for(team, None) or assistant.default_org
+                orgs = self.home_orgs(assistant, org)
                 contents = []
-                for org in orgs:
+                for o in orgs:
                     try:
-                        contents.append(await self.core(assistant.onboarding.content, org, language))
+                        contents.append(await self.core(assistant.onboarding_content, o, language))
                     except self._user_errors:
                         continue
-                view = ui.home_view(contents, language, self.quiz_orgs(assistant, orgs))
+                view = ui.home_view(contents, language, assistant.quiz_orgs(org))
                 await client.views_publish(user_id=user, view=view)
         except Exception as exc:
             self.failed("home", "home", exc)
@@ -619,11 +570,6 @@ class SlackAdapter:
     def home_orgs(assistant, org: str | None) -> list[str]:
         return [org] if org else sorted(assistant.organisations)
 
-    @staticmethod
-    def quiz_orgs(assistant, orgs) -> list[tuple[str, str]]:
-        have_quiz = getattr(assistant.onboarding, "quiz_data", None)
-        return [(o, assistant.organisations[o].organisation) for o in orgs
-                if o in assistant.organisations and (have_quiz is None or o in have_quiz)]
 
     # -- a new member joins: welcome DM with the quiz -------------------------------------
     async def on_team_join(self, body: dict, event: dict, client: AsyncWebClient, context) -> None:
@@ -641,9 +587,9 @@ class SlackAdapter:
                 info = await self.user_info(client, team, user)
                 language = info["language"]
                 assistant = await self.assistant()
-                org = self.org_for(team, None)
-                organisation = assistant.organisations[org].organisation if org in assistant.organisations else None
-                quiz_orgs = self.quiz_orgs(assistant, self.home_orgs(assistant, org))
+                org = self.org_for(team, None) or assistant.default_org
+                organisation = assistant.organisation_name(org) if org in assistant.organisations else None
+                quiz_orgs = assistant.quiz_orgs(org)
                 opened = await client.conversations_open(users=user)
                 channel = opened["channel"]["id"]
                 blocks = ui.welcome_blocks(user, language, organisation, quiz_orgs)
@@ -658,7 +604,7 @@ class SlackAdapter:
         """Start the quiz of the configured organisation in a DM, or offer a
         choice when no organisation is configured."""
         assistant = await self.assistant()
-        orgs = self.quiz_orgs(assistant, self.home_orgs(assistant, org))
+        orgs = assistant.quiz_orgs(org or assistant.default_org)
         if len(orgs) == 1:
             await self.start_quiz(client, team, user, orgs[0][0], language, dm_channel)
             return
@@ -672,10 +618,10 @@ class SlackAdapter:
         assistant = await self.assistant()
         info = await self.user_info(client, team, user)
         with self.track("quiz"):
-            progress, first = await self.core(assistant.onboarding.start, f"slack:{team}:{user}", CHANNEL, org,
+            progress, first = await self.core(assistant.quiz_start, f"slack:{team}:{user}", CHANNEL, org,
                                               info["name"], language)
         channel = dm_channel or (await client.conversations_open(users=user))["channel"]["id"]
-        organisation = assistant.organisations[org].organisation if org in assistant.organisations else org
+        organisation = assistant.organisation_name(org)
         blocks = ui.quiz_intro_blocks(organisation, progress.total, language) + \
             ui.scenario_blocks(first, 1, progress.total, language)
         await client.chat_postMessage(channel=channel, blocks=blocks,
@@ -692,7 +638,7 @@ class SlackAdapter:
         value = ui.decode_value(action.get("value"))
         team = context.team_id or (body.get("team") or {}).get("id")
         user = (body.get("user") or {}).get("id")
-        language = value.get("l") if value.get("l") in ("nl", "en") else "nl"
+        language = value.get("l") if value.get("l") in ("nl", "en") else "en"
         org = value.get("o")
         try:
             assistant = await self.assistant()
@@ -703,16 +649,12 @@ class SlackAdapter:
         except Exception as exc:
             self.failed("quiz", "action", exc)
 
-    def _quiz_number(self, assistant, org: str, language: str, scenario_id: str) -> int:
-        ids = [s.id for s in assistant.onboarding.quiz(org, language).scenarios]
-        return ids.index(scenario_id) + 1 if scenario_id in ids else len(ids)
-
     async def on_quiz_answer(self, ack, body: dict, action: dict, client: AsyncWebClient, context) -> None:
         await ack()
         value = ui.decode_value(action.get("value"))
         team = context.team_id or (body.get("team") or {}).get("id")
         user = (body.get("user") or {}).get("id")
-        language = value.get("l") if value.get("l") in ("nl", "en") else "nl"
+        language = value.get("l") if value.get("l") in ("nl", "en") else "en"
         container = body.get("container") or {}
         channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
         ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
@@ -721,14 +663,12 @@ class SlackAdapter:
             assistant = await self.assistant()
             with self.track("quiz"):
                 try:
-                    step = await self.core(assistant.onboarding.answer, user_key, str(value.get("s")),
+                    step = await self.core(assistant.quiz_answer, user_key, str(value.get("s")),
                                            int(value.get("c", -1)), language)
-                except self._user_errors:
+                except (*self._user_errors, ValueError, TypeError):
                     step = None
-                if step is not None and step.next is not None:
-                    number = await self.core(self._quiz_number, assistant, step.progress.org, language, step.next.id)
             if step is None:
-                orgs = self.quiz_orgs(assistant, self.home_orgs(assistant, self.org_for(team, None)))
+                orgs = assistant.quiz_orgs(self.org_for(team, None) or assistant.default_org)
                 blocks = [ui.section(ui.labels(language)["quiz_lost"]), ui.quiz_buttons(orgs, language)]
                 await client.chat_postMessage(channel=channel, blocks=[b for b in blocks if b],
                                               text=ui.labels(language)["quiz_lost"])
@@ -741,6 +681,7 @@ class SlackAdapter:
             else:
                 await client.chat_postMessage(channel=channel, blocks=result, text=fallback)
             if step.next is not None:
+                number = step.next_number
                 await client.chat_postMessage(channel=channel, blocks=ui.scenario_blocks(step.next, number, total, language),
                                               text=ui.scenario_text(step.next, number, total, language))
             else:
@@ -780,19 +721,40 @@ class SlackAdapter:
             await self._try(respond(text=ui.labels(language)["error"], response_type="ephemeral",
                                     replace_original=False))
 
+    # -- "Show sources": a finding's other quotes ------------------------------------------------
+    async def on_show_sources(self, ack, body: dict, action: dict, client: AsyncWebClient) -> None:
+        await ack()
+        value = ui.decode_value(action.get("value"))
+        language = value.get("l") if value.get("l") in ("nl", "en") else "en"
+        refs = value.get("c") if isinstance(value.get("c"), list) else []
+        try:
+            assistant = await self.assistant()
+            with self.track("sources"):
+                citations = assistant.citations(
+                    [tuple(r) for r in refs if isinstance(r, list) and len(r) == 3 and all(isinstance(x, str) for x in r)])
+            if not citations:
+                return
+            view = ui.sources_modal(citations, language)
+            if body.get("view") and body.get("trigger_id"):  # inside the review modal: on top of it
+                await client.views_push(trigger_id=body["trigger_id"], view=view)
+            else:
+                await client.views_open(trigger_id=body.get("trigger_id"), view=view)
+        except Exception as exc:
+            self.failed("sources", "action", exc)
+
     # -- 👍 / 👎 -----------------------------------------------------------------------------
     async def on_feedback(self, ack, body: dict, action: dict, client: AsyncWebClient, respond, context) -> None:
         await ack()
         value = ui.decode_value(action.get("value"))
         vote = "up" if action.get("action_id") == ui.FEEDBACK_UP else "down"
         kind = value.get("k") if value.get("k") in ("answer", "review") else "answer"
-        language = value.get("l") if value.get("l") in ("nl", "en") else "nl"
+        language = value.get("l") if value.get("l") in ("nl", "en") else "en"
         try:
             assistant = await self.assistant()
             with self.track("feedback"):
                 # Only what was rated, checked against the catalogue: never free text.
-                valid = valid_feedback(assistant, kind, vote, org=value.get("o"), language=language,
-                                       verdict=value.get("v"), section=value.get("s"))
+                valid = assistant.valid_feedback(kind, vote, org=value.get("o"), language=language,
+                                                 verdict=value.get("v"), section=value.get("s"))
                 if valid is None:
                     log.warning("slack.feedback_refused", extra={"kind": kind})
                     return

@@ -13,7 +13,7 @@ import json
 from collections import OrderedDict
 from typing import Iterable, Sequence
 
-from bot.channels.labels import VERDICT_LABELS
+from bot.channels.labels import VERDICT_LABELS, by_severity, rule_label
 from bot.core.models import Answer, Citation, Review
 
 MAX_BLOCKS = 50
@@ -30,6 +30,8 @@ FEEDBACK_UP = "feedback_up"
 FEEDBACK_DOWN = "feedback_down"
 QUIZ_START = "quiz_start"
 QUIZ_ANSWER = "quiz_answer"      # quiz_answer_0, quiz_answer_1, …
+SHOW_SOURCES = "show_sources"     # a finding's other quotes, in a modal
+SOURCES_VIEW = "finding_sources"
 FEEDBACK_BLOCK = "feedback"
 
 VERDICT_MARK = {"ok": "✅", "caution": "⚠️", "do_not_post": "⛔"}
@@ -42,6 +44,8 @@ LABELS = {
         "findings": "{n} point{s} to look at",
         "no_findings": "No points against the guidelines were found in this draft.",
         "suggestion": "Suggestion",
+        "show_sources": "Show sources",
+        "sources_title": "Sources",
         "related": "Related guidelines",
         "cao": "CAO",
         "contact": "Questions the guidelines do not answer",
@@ -94,6 +98,7 @@ LABELS = {
                  "\"for Leiden\" to choose the organisation\n• Send me a direct message: a question, or a draft to check\n"
                  "• On any message: ⋯ → *Check against social media policy*"),
         "help_other": "Nederlands: `/socialpolicy hulp`",
+        "org_switched": "From now on in this conversation I answer for {organisation}.",
     },
     "nl": {
         "verdict": VERDICT_LABELS["nl"],
@@ -101,6 +106,8 @@ LABELS = {
         "findings": "{n} aandachtspunt{s}",
         "no_findings": "In dit concept zijn geen punten gevonden die tegen de richtlijnen ingaan.",
         "suggestion": "Suggestie",
+        "show_sources": "Toon bronnen",
+        "sources_title": "Bronnen",
         "related": "Gerelateerde richtlijnen",
         "cao": "Cao",
         "contact": "Vragen die de richtlijnen niet beantwoorden",
@@ -153,6 +160,7 @@ LABELS = {
                  "\"voor Leiden\" om de organisatie te kiezen\n• Stuur me een direct bericht: een vraag, of een concept om te toetsen\n"
                  "• Bij elk bericht: ⋯ → *Check against social media policy*"),
         "help_other": "English: `/socialpolicy help`",
+        "org_switched": "Vanaf nu antwoord ik in dit gesprek voor {organisation}.",
     },
 }
 
@@ -322,18 +330,24 @@ def review_blocks(review: Review, *, feedback_value: str | None = None, limit: i
     tail = [feedback_actions(review.language, feedback_value)] if feedback_value else []
     budget = limit - len(blocks) - len(tail) - 1
     shown = 0
-    for i, f in enumerate(review.findings, 1):
+    for i, f in enumerate(by_severity(review.findings), 1):
         if budget < 2:
             break
         mark = SEVERITY_MARK.get(f.severity, "•")
-        text = f"*{i}. {mark} {t['severity'].get(f.severity, f.severity)}* · {esc(f.message)}"
+        label = f"{t['severity'].get(f.severity, f.severity)} · {rule_label(f.rule, review.language)}"
+        text = f"*{i}. {mark} {esc(label)}*\n{esc(f.message)}"
         if f.excerpt:
             text += "\n" + blockquote(clip(f.excerpt, 500))
         if f.suggestion:
-            text += f"\n→ _{t['suggestion']}:_ {esc(f.suggestion)}"
-        blocks.append(section(text))
+            text += f"\n→ *{t['suggestion']}:* {esc(f.suggestion)}"
+        block = section(text)
+        # One quote per finding; the others open in a modal.
+        more = sources_value(f.citations[1:], review.language)
+        if more:
+            block["accessory"] = button(t["show_sources"], SHOW_SOURCES, more)
+        blocks.append(block)
         budget -= 1
-        lines = [citation_line(c) for c in f.citations]
+        lines = [citation_line(c) for c in f.citations[:1]]
         if lines:
             blocks.append(context(lines))
             budget -= 1
@@ -350,6 +364,25 @@ def review_blocks(review: Review, *, feedback_value: str | None = None, limit: i
             blocks.append(citation_section(c))
             budget -= 1
     return fit(blocks + tail, limit, keep_tail=len(tail))
+
+
+def sources_value(citations: Sequence[Citation], language: str) -> str | None:
+    """A button value naming quotes by organisation, section and their first
+    words (the modal looks them up in the knowledge base): never a draft."""
+    refs = [[c.org, c.section, c.quote[:60]] for c in citations if c.org]
+    while refs:
+        value = encode_value({"l": language, "c": refs})
+        if len(value) <= MAX_BUTTON_VALUE:
+            return value
+        refs.pop()
+    return None
+
+
+def sources_modal(citations: Sequence[Citation], language: str) -> dict:
+    t = labels(language)
+    view = modal(citation_blocks(citations, language), language, SOURCES_VIEW)
+    view["title"] = plain(t["sources_title"], 24)
+    return view
 
 
 def review_text(review: Review) -> str:

@@ -26,28 +26,23 @@ from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
-from bot.channels.guards import rate_limited_text, valid_feedback
+from collections import OrderedDict
+
+from bot.channels.guards import rate_limited_text
 from bot.channels.sanitize import clean_text
 from bot.channels.teams import cards
 from bot.channels.teams.config import TeamsConfig
 from bot.channels.teams.images import TeamsImages, image_attachments
 from bot.core.answering import InvalidQuestion
 from bot.core.language import detect_language
+from bot.core.conversation import LANGUAGES
 from bot.core.onboarding import OnboardingError
 from bot.core.review import InvalidDraft
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "teams"
-VOTES = ("up", "down")
-FEEDBACK_KINDS = ("answer", "review")
-VERDICTS = ("ok", "caution", "do_not_post")
-LANGUAGES = ("nl", "en")
-
-_HELP = {"help", "hulp", "?", "/help", "commands", "commando's"}
-_QUIZ = {"quiz", "onboarding", "onboard", "/quiz", "/onboarding"}
-_REVIEW = {"review", "beoordeel", "/review"}
-_ASK = {"ask", "/ask"}
+MAX_REMEMBERED = 4096   # conversations whose chosen organisation is kept in memory
 
 _TEXT = {
     "en": {
@@ -60,6 +55,7 @@ _TEXT = {
         "bad_feedback": "That feedback could not be recorded.",
         "unknown_action": "I do not know that button. Type “help” to see what I can do.",
         "error": "Sorry, something went wrong on my side. Please try again in a moment.",
+        "org_switched": "From now on in this conversation I answer for {organisation}.",
     },
     "nl": {
         "review_usage": "Typ “review” gevolgd door de tekst van je concept om het te laten beoordelen.",
@@ -71,6 +67,7 @@ _TEXT = {
         "bad_feedback": "Die feedback kon niet worden vastgelegd.",
         "unknown_action": "Die knop ken ik niet. Typ “help” om te zien wat ik kan.",
         "error": "Sorry, er ging bij mij iets mis. Probeer het zo nog eens.",
+        "org_switched": "Vanaf nu antwoord ik in dit gesprek voor {organisation}.",
     },
 }
 
@@ -97,7 +94,8 @@ def user_key(activity: Activity) -> str:
     return f"teams:{tenant_id(activity) or '-'}:{who}"
 
 
-def locale_language(activity: Activity, default: str = "nl") -> str:
+def locale_language(activity: Activity, default: str = "en") -> str:
+    """The language of the user's Teams client; English when nothing tells."""
     locale = (activity.locale or "").lower()
     if locale.startswith("en"):
         return "en"
@@ -129,28 +127,6 @@ def strip_recipient_mention(activity: Activity) -> str:
     return clean_text(text).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def route(text: str) -> tuple[str, str]:
-    """(kind, argument) for a message: help, quiz, review, ask."""
-    if not text:
-        return "help", ""
-    parts = text.split(maxsplit=1)
-    word = parts[0].lower().rstrip(":")
-    rest = parts[1].strip() if len(parts) > 1 else ""
-    if word in _HELP and not rest:
-        return "help", ""
-    if word in _QUIZ and (not rest or len(rest.split()) == 1):
-        return "quiz", rest.lower()
-    if word == "start" and rest.lower() in ("quiz", "onboarding", "de quiz", "the quiz"):
-        return "quiz", ""
-    if word in _REVIEW:
-        return "review", rest
-    if word in _ASK:
-        return ("ask", rest) if rest else ("help", "")
-    if "\n" in text:
-        return "review", text
-    return "ask", text
-
-
 def _key(*parts: str | None) -> str:
     return hashlib.sha256("|".join(p or "" for p in parts).encode("utf-8")).hexdigest()[:40]
 
@@ -167,6 +143,7 @@ class SocialPolicyBot(TeamsActivityHandler):
         self.metrics = metrics
         self.executor = executor
         self.images = TeamsImages(self)
+        self.chosen: OrderedDict[str, str] = OrderedDict()   # conversation id -> organisation named there
 
     # -- plumbing
     async def _call(self, fn, *args, **kwargs):
@@ -178,23 +155,36 @@ class SocialPolicyBot(TeamsActivityHandler):
             return contextlib.nullcontext()
         return self.metrics.track(CHANNEL, kind)
 
+    def configured_org(self, activity: Activity) -> str | None:
+        return self.teams_config.org_for(tenant_id(activity))
+
     def org(self, activity: Activity) -> str | None:
-        """The tenant's organisation, else the configured default (else None: all)."""
-        return self.teams_config.org_for(tenant_id(activity)) or self.assistant.default_org
+        """The organisation chosen in this conversation, else the tenant's,
+        else the configured default (else None: all)."""
+        return self.assistant.organisation_for(None, self._remembered(activity), self.configured_org(activity))
 
-    def _organisation_name(self, org: str, language: str) -> str:
-        info = self.assistant.organisations.get(org)
-        if info is None:
-            return org
-        return info.organisation_en if language == "en" else info.organisation
+    def _remembered(self, activity: Activity) -> str | None:
+        return self.chosen.get(getattr(activity.conversation, "id", None))
 
-    def _quiz_orgs(self, activity: Activity, language: str) -> list[tuple[str, str]]:
-        org = self.org(activity)
-        orgs = [org] if org else sorted(self.assistant.organisations)
-        quizzes = getattr(self.assistant.onboarding, "quiz_data", None)
-        if quizzes is not None:
-            orgs = [o for o in orgs if o in quizzes]
-        return [(o, self._organisation_name(o, language)) for o in orgs]
+    def _remember(self, activity: Activity, org: str) -> None:
+        key = getattr(activity.conversation, "id", None)
+        if key:
+            self.chosen[key] = org
+            self.chosen.move_to_end(key)
+            while len(self.chosen) > MAX_REMEMBERED:
+                self.chosen.popitem(last=False)
+
+    def understand(self, activity: Activity, text: str):
+        """(turn, organisation) as the core reads the message; a named
+        organisation is remembered for the conversation."""
+        turn = self.assistant.understand(text)
+        org = self.assistant.organisation_for(turn, self._remembered(activity), self.configured_org(activity))
+        if turn.org and turn.intent in ("ask", "org_switch"):
+            self._remember(activity, turn.org)
+        return turn, org
+
+    def _quiz_orgs(self, activity: Activity, language: str | None = None) -> list[tuple[str, str]]:
+        return self.assistant.quiz_orgs(self.org(activity))
 
     async def _first_delivery(self, activity: Activity) -> bool:
         """Teams may deliver an activity again when the first delivery timed out."""
@@ -203,12 +193,22 @@ class SocialPolicyBot(TeamsActivityHandler):
         conversation = getattr(activity.conversation, "id", None)
         return await self._call(self.assistant.first_delivery, "teams:" + _key(conversation, activity.id))
 
+    # -- cross-cutting: one wrapper around the turn handler
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        """Messages from bots are dropped, and so are retried deliveries (once,
+        here, before any handler); everything else goes to the handlers."""
+        activity = turn_context.activity
+        if activity.type == ActivityTypes.message:
+            if getattr(activity.from_property, "role", None) == "bot":
+                return
+            if not await self._first_delivery(activity):
+                log.info("teams retry ignored", extra={"channel": CHANNEL})
+                return
+        await super().on_turn(turn_context)
+
     # -- messages
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
-        if not await self._first_delivery(activity):
-            log.info("teams retry ignored", extra={"channel": CHANNEL})
-            return
         if isinstance(activity.value, dict) and activity.value.get("action"):
             replies = await self.card_action(turn_context, activity.value)
         elif image_attachments(activity):  # a photo in a personal chat: bot/channels/teams/images.py
@@ -221,33 +221,37 @@ class SocialPolicyBot(TeamsActivityHandler):
             await turn_context.send_activities(replies)
 
     async def message(self, turn_context: TurnContext, text: str) -> list[Activity]:
+        """translate → conversation/Assistant → render."""
         activity = turn_context.activity
-        kind, arg = route(text)
+        turn, org = self.understand(activity, text)
+        kind = turn.intent
         language = detect_language(text, default=locale_language(activity)) if text else locale_language(activity)
         if kind == "help":
+            language = turn.language or locale_language(activity)
             with self._track("help"):
-                return [cards.message(cards.help_card(language, self._quiz_orgs(activity, language)))]
+                return [cards.message(cards.help_card(language, self._quiz_orgs(activity)))]
         if kind == "quiz":
-            chosen = arg if arg in self.assistant.organisations else None
-            if arg in LANGUAGES:
-                language = arg
-            return await self.start_quiz(turn_context, chosen, language)
-        if kind in ("review", "ask") and not await self._allowed(activity):
+            return await self.start_quiz(turn_context, turn.org, turn.language or language)
+        if kind == "org_switch":
+            return [cards.plain(texts(language)["org_switched"].format(
+                organisation=self.assistant.organisation_name(org)))]
+        if not await self._allowed(activity):
             log.info("teams rate limited", extra={"channel": CHANNEL, "kind": kind})
             return [cards.plain(rate_limited_text(language))]
         if kind == "review":
-            if not arg:
+            if not turn.payload:
                 return [cards.plain(texts(language)["review_usage"])]
-            return await self.review(turn_context, arg, language)
-        return await self.ask(turn_context, arg, language)
+            return await self.review(turn_context, turn.payload, language, org)
+        return await self.ask(turn_context, turn.payload, language, org)
 
     async def _allowed(self, activity: Activity) -> bool:
         if self.limiter is None:
             return True
         return await self._call(self.limiter.allow, user_key(activity))
 
-    async def ask(self, turn_context: TurnContext, question: str, language: str) -> list[Activity]:
-        org = self.org(turn_context.activity)
+    async def ask(self, turn_context: TurnContext, question: str, language: str,
+                  org: str | None = None) -> list[Activity]:
+        org = org or self.org(turn_context.activity)
         started = time.perf_counter()
         with self._track("ask"):
             try:
@@ -262,10 +266,11 @@ class SocialPolicyBot(TeamsActivityHandler):
             "citations": len(answer.citations), "ms": round((time.perf_counter() - started) * 1000, 1)})
         return [cards.message(cards.answer_card(answer, org))]
 
-    async def review(self, turn_context: TurnContext, draft: str, language: str) -> list[Activity]:
+    async def review(self, turn_context: TurnContext, draft: str, language: str,
+                     org: str | None = None) -> list[Activity]:
         if getattr(self.assistant, "reviewer", None) is None:
             return [cards.plain(texts(language)["review_off"])]
-        org = self.org(turn_context.activity)
+        org = org or self.org(turn_context.activity)
         started = time.perf_counter()
         # A review takes seconds: show "…is typing" meanwhile.
         await turn_context.send_activity(Activity(type=ActivityTypes.typing))
@@ -290,12 +295,12 @@ class SocialPolicyBot(TeamsActivityHandler):
                 return [cards.message(cards.choose_org_card(self._quiz_orgs(activity, language), language))]
             try:
                 progress, first = await self._call(
-                    self.assistant.onboarding.start, user_key(activity), CHANNEL, org,
+                    self.assistant.quiz_start, user_key(activity), CHANNEL, org,
                     getattr(activity.from_property, "name", None), language)
             except OnboardingError:
                 return [cards.plain(texts(language)["unknown_action"])]
         log.info("teams quiz started", extra={"channel": CHANNEL, "kind": "onboarding", "org": org})
-        return [cards.message(cards.scenario_card(first, 1, progress.total, self._organisation_name(org, language),
+        return [cards.message(cards.scenario_card(first, 1, progress.total, self.assistant.organisation_name(org),
                                                   language))]
 
     async def quiz_answer(self, turn_context: TurnContext, data: dict, language: str) -> list[Activity]:
@@ -306,7 +311,7 @@ class SocialPolicyBot(TeamsActivityHandler):
             return [cards.plain(texts(language)["unknown_action"])]
         with self._track("quiz_answer"):
             try:
-                step = await self._call(self.assistant.onboarding.answer, user_key(turn_context.activity),
+                step = await self._call(self.assistant.quiz_answer, user_key(turn_context.activity),
                                         scenario, choice, language)
             except OnboardingError:
                 return [cards.plain(texts(language)["not_started"])]
@@ -314,8 +319,8 @@ class SocialPolicyBot(TeamsActivityHandler):
         progress = step.progress
         if step.next is not None:
             replies.append(cards.message(cards.scenario_card(
-                step.next, len(progress.answers) + 1, progress.total,
-                self._organisation_name(progress.org, language), language)))
+                step.next, step.next_number, progress.total,
+                self.assistant.organisation_name(progress.org), language)))
         else:
             if progress.completed:
                 log.info("teams quiz completed", extra={"channel": CHANNEL, "kind": "onboarding", "org": progress.org})
@@ -337,8 +342,8 @@ class SocialPolicyBot(TeamsActivityHandler):
         return [cards.plain(texts(language)["unknown_action"])]
 
     def _valid_feedback(self, data: dict) -> dict | None:
-        return valid_feedback(self.assistant, data.get("kind"), data.get("vote"), data.get("org"),
-                              data.get("language"), data.get("verdict"), data.get("section"))
+        return self.assistant.valid_feedback(data.get("kind"), data.get("vote"), data.get("org"),
+                                             data.get("language"), data.get("verdict"), data.get("section"))
 
     async def feedback(self, turn_context: TurnContext, data: dict, language: str) -> list[Activity]:
         activity = turn_context.activity
@@ -413,7 +418,7 @@ class SocialPolicyBot(TeamsActivityHandler):
         with self._track("welcome"):
             org = self.org(activity)
             orgs = [org] if org else sorted(self.assistant.organisations)
-            contents = [await self._call(self.assistant.onboarding.content, o, language) for o in orgs]
+            contents = [await self._call(self.assistant.onboarding_content, o, language) for o in orgs]
             card = cards.welcome_card(contents, language)
         log.info("teams welcome sent", extra={"channel": CHANNEL, "kind": "welcome", "members": len(people)})
         await turn_context.send_activity(cards.message(card))

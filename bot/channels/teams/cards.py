@@ -18,7 +18,7 @@ from typing import Iterable, Sequence
 
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 
-from bot.channels.labels import VERDICT_LABELS
+from bot.channels.labels import VERDICT_LABELS, by_severity, rule_label
 from bot.core.models import Answer, Citation, Review
 
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -37,6 +37,9 @@ MAX_RELATED = 3
 _LABELS = {
     "en": {
         "answer": "Answer",
+        "closest": "Closest guidelines",
+        "show_sources": "Show sources",
+        "show_rules": "Show the rules",
         "abstain": "Not in the guidelines",
         "sources": "What the guidelines say",
         "organisation": "Organisation",
@@ -89,6 +92,9 @@ _LABELS = {
     },
     "nl": {
         "answer": "Antwoord",
+        "closest": "Dichtstbijzijnde richtlijnen",
+        "show_sources": "Toon bronnen",
+        "show_rules": "Toon de regels",
         "abstain": "Niet in de richtlijnen",
         "sources": "Wat de richtlijnen zeggen",
         "organisation": "Organisatie",
@@ -141,8 +147,13 @@ _LABELS = {
     },
 }
 
-_VERDICT_COLOR = {"ok": "good", "caution": "warning", "do_not_post": "attention"}
-_SEVERITY_COLOR = {"high": "attention", "medium": "warning", "low": "accent"}
+# Colour only on short bold labels, and only the two that stay readable
+# (>= 4.5:1) on Teams' light and dark themes; running text keeps the theme's
+# default colour (Warning yellow and light Good green do not: 1.47:1, 2.07:1).
+LABEL_COLOURS = ("Good", "Attention")
+MAX_COLOURED_CHARS = 60
+_VERDICT_COLOR = {"ok": "Good", "caution": None, "do_not_post": "Attention"}
+_SEVERITY_COLOR = {"high": "Attention", "medium": None, "low": None}
 
 
 def labels(language: str) -> dict:
@@ -190,12 +201,13 @@ class CardBuilder:
         self._target.append(block)
         self.lines.append(text if fallback is None else fallback)
 
-    def labelled(self, label: str, value: str, spacing: str = "None") -> None:
+    def labelled(self, label: str, value: str, spacing: str = "None", small: bool = True) -> None:
+        look = {"size": "Small", "isSubtle": True} if small else {}
         self._target.append({
             "type": "RichTextBlock", "spacing": spacing,
             "inlines": [
-                {"type": "TextRun", "text": f"{label}: ", "weight": "Bolder", "size": "Small", "isSubtle": True},
-                {"type": "TextRun", "text": value, "size": "Small", "isSubtle": True},
+                {"type": "TextRun", "text": f"{label}: ", "weight": "Bolder", **look},
+                {"type": "TextRun", "text": value, **look},
             ],
         })
         self.lines.append(f"   {label}: {value}")
@@ -233,7 +245,7 @@ class CardBuilder:
     def submit(self, title: str, data: dict) -> None:
         self.actions.append({"type": "Action.Submit", "title": title, "data": data})
 
-    def citation(self, c: Citation, language: str, seen: set | None = None) -> None:
+    def citation(self, c: Citation, language: str, seen: set | None = None, compact: bool = False) -> None:
         """A quote with its organisation, document, section and CAO articles;
         one already shown on this card (`seen`) is referred to by its section."""
         L = labels(language)
@@ -243,6 +255,11 @@ class CardBuilder:
                 self.labelled(L["section"], f"{c.section} ({L['quoted_above']})", spacing="Small")
                 return
             seen.add(key)
+        if compact:  # behind "Show sources": the quote and one line of where it is from
+            self.text(f"“{c.quote}”", italic=True, spacing="Small")
+            where = f"{c.organisation} · {c.document} › {c.section}" + (f" · {'; '.join(c.cao)}" if c.cao else "")
+            self.text(where, subtle=True, size="Small", spacing="None")
+            return
         with self.box():
             self.text(f"“{c.quote}”", italic=True)
             self.labelled(L["organisation"], c.organisation, spacing="Small")
@@ -286,8 +303,8 @@ def answer_card(answer: Answer, org: str | None = None) -> dict:
     nothing (an abstention within a scope)."""
     L = labels(answer.language)
     card = CardBuilder()
-    card.heading(L["abstain"] if answer.abstained else L["answer"],
-                 color="Warning" if answer.abstained else None)
+    # Not confident: the answer says which parts of the guidelines come closest.
+    card.heading(L["abstain"] if answer.abstained else L["answer"] if answer.short_answer else L["closest"])
     card.text(answer.answer)
     if answer.citations:
         card.text(L["sources"], bold=True, spacing="Medium")
@@ -317,28 +334,33 @@ def review_card(review: Review, org: str | None = None) -> dict:
     guidelines it rests on."""
     L = labels(review.language)
     card = CardBuilder()
-    card.heading(L["verdict"][review.verdict], color=_VERDICT_COLOR[review.verdict].capitalize(), size="Large")
+    card.heading(L["verdict"][review.verdict], color=_VERDICT_COLOR[review.verdict], size="Large")
     if review.findings:
         card.text(L["findings"].format(n=len(review.findings)), subtle=True)
     else:
         card.text(L["no_findings"])
     seen: set = set()
     shown = 0
-    for n, f in enumerate(review.findings, 1):
+    for n, f in enumerate(by_severity(review.findings), 1):
         if n > MAX_FINDINGS or card.size() > BODY_BUDGET:
             break
         shown = n
         with card.box(style=None, separator=True):
-            card.text(f"{n}. {L['severity'][f.severity]} · {f.rule}", bold=True,
-                      color=_SEVERITY_COLOR[f.severity].capitalize())
+            card.text(f"{n}. {L['severity'][f.severity]} · {rule_label(f.rule, review.language)}", bold=True,
+                      color=_SEVERITY_COLOR[f.severity])
             excerpt = f.excerpt if len(f.excerpt) <= MAX_EXCERPT_CHARS else f.excerpt[: MAX_EXCERPT_CHARS - 1] + "…"
             if excerpt:  # a face found in a photo has a box, no excerpt
                 card.text(f"“{excerpt}”", italic=True, spacing="Small")
             card.text(f.message, spacing="Small")
             if f.suggestion:
-                card.text(f"{L['suggestion']}: {f.suggestion}", color="Good", spacing="Small")
-            for c in f.citations[:MAX_FINDING_CITATIONS]:
+                card.labelled(L["suggestion"], f.suggestion, spacing="Small", small=False)
+            # One quote per finding; the others open on request.
+            for c in f.citations[:1]:
                 card.citation(c, review.language, seen)
+            more = f.citations[1:1 + MAX_FINDING_CITATIONS]
+            if more:
+                card.show_card(L["show_sources"],
+                               lambda inner, more=more: [inner.citation(c, review.language, compact=True) for c in more])
     if shown < len(review.findings):
         card.text(L["more_findings"].format(n=len(review.findings) - shown), subtle=True)
     related = [c for c in review.related if (c.organisation, c.document, c.section, c.quote) not in seen]
@@ -360,45 +382,43 @@ def _how_to(card: CardBuilder, language: str) -> None:
 
 
 def welcome_card(contents: Sequence, language: str) -> dict:
-    """What the bot does, the key rules, do's and don'ts of each organisation
-    in scope, how to ask and review, who to contact, and the quiz."""
+    """How to use the bot first; then, per organisation in scope, whom to
+    contact and its rules (key rules, do's and don'ts, CAO articles) behind
+    a button; and the quiz."""
     L = labels(language)
     card = CardBuilder()
     card.heading(L["welcome"], size="Large")
     card.text(L["intro"])
-    intro_end = len(card.lines)
+    _how_to(card, language)
     for content in contents:
         with card.box(style=None, separator=True, spacing="Large"):
             card.heading(content.organisation)
             card.text(content.document, subtle=True, size="Small", spacing="None")
-            if content.key_rules:
-                card.text(L["key_rules"], bold=True, spacing="Medium")
-                for c in content.key_rules:
-                    head = "" if c.section in {x.section for x in content.key_rules if x is not c} else f"{c.section}: "
-                    card.text(f"• {head}{c.quote}", spacing="Small")
-            if content.dos:
-                card.text(L["dos"], bold=True, spacing="Medium")
-                card.bullets(c.quote for c in content.dos)
-            if content.donts:
-                card.text(L["donts"], bold=True, spacing="Medium")
-                card.bullets(c.quote for c in content.donts)
-            if content.cao:
-                def cao(inner: CardBuilder, content=content) -> None:
-                    for c in content.cao:
-                        inner.text(c.section, bold=True, spacing="Small")
-                        inner.text(f"“{c.quote}”", italic=True, spacing="None")
-                card.show_card(L["show_cao"], cao)
-            card.text(f"{L['contact_who']}: {content.contact}", subtle=True, spacing="Medium")
-    rules = len(card.lines)
-    _how_to(card, language)
+            card.text(f"{L['contact_who']}: {content.contact}", subtle=True, spacing="Small")
+
+            def rules(inner: CardBuilder, content=content) -> None:
+                if content.key_rules:
+                    inner.text(L["key_rules"], bold=True, spacing="Small")
+                    for c in content.key_rules:
+                        others = {x.section for x in content.key_rules if x is not c}
+                        head = "" if c.section in others else f"{c.section}: "
+                        inner.text(f"• {head}{c.quote}", spacing="Small")
+                if content.dos:
+                    inner.text(L["dos"], bold=True, spacing="Medium")
+                    inner.bullets(c.quote for c in content.dos)
+                if content.donts:
+                    inner.text(L["donts"], bold=True, spacing="Medium")
+                    inner.bullets(c.quote for c in content.donts)
+                for c in content.cao:
+                    inner.text(c.section, bold=True, spacing="Small")
+                    inner.text(f"“{c.quote}”", italic=True, spacing="None")
+
+            if content.key_rules or content.dos or content.donts or content.cao:
+                card.show_card(L["show_rules"], rules)
     for content in contents:
         title = L["start_quiz"] if len(contents) == 1 else L["start_quiz_org"].format(organisation=content.organisation)
         card.submit(title, {"action": "start_quiz", "org": content.org, "language": language})
-    # The plain-text version is cut at MAX_FALLBACK_CHARS: how to use the bot
-    # and whom to ask come before the rules.
-    contacts = [f"{c.organisation}, {L['contact_who'].lower()}: {c.contact}" for c in contents]
-    fallback = card.lines[:intro_end] + card.lines[rules:] + contacts + card.lines[intro_end:rules]
-    return card.build("\n".join(fallback))
+    return card.build()
 
 
 def help_card(language: str, organisations: Sequence[tuple[str, str]] = ()) -> dict:
