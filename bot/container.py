@@ -82,14 +82,14 @@ def build_router(settings: Settings, catalogue: Catalogue, embeddings, show_prog
     None without a bank."""
     from bot.core.routing import Router, RouterPolicy
     from bot.infra.router_fit import fit_router, load_router, query_vectors, router_fingerprint, save_router
-    from bot.question_bank import guideline_descriptions, load_bank
+    from bot.question_bank import bank_orgs, guideline_descriptions, load_bank
 
     questions = load_bank(settings.knowledge_dir, catalogue, splits=("dev",))
     if not questions or not any(not q.out_of_scope for q in questions):
         return None
     name = getattr(embeddings, "name", type(embeddings).__name__)
     policy = RouterPolicy()
-    descriptions = guideline_descriptions(catalogue, load_quiz_data(settings.knowledge_dir))
+    descriptions = guideline_descriptions(catalogue, load_quiz_data(settings.knowledge_dir), bank_orgs(questions))
     fingerprint = router_fingerprint(questions, descriptions, name, policy)
     path = settings.data_dir / "router" / f"router-{fingerprint}.npz"
     model = load_router(path)

@@ -37,9 +37,9 @@ def cross_validate(assistant, settings, k: int = 5, grid: dict = GRID) -> list[d
     name = getattr(embeddings, "name", "embedder")
     embeddings = getattr(embeddings, "embedder", embeddings)
     from bot.container import load_quiz_data
-    from bot.question_bank import guideline_descriptions
+    from bot.question_bank import bank_orgs, guideline_descriptions
 
-    descriptions = guideline_descriptions(catalogue, load_quiz_data(settings.knowledge_dir))
+    descriptions = guideline_descriptions(catalogue, load_quiz_data(settings.knowledge_dir), bank_orgs(bank))
     vectors = query_vectors([q.text for q in bank], embeddings, settings.cache_dir)
     described = query_vectors([t for t, _ in descriptions], embeddings, settings.cache_dir)
     lookup = org_lookup(assistant.organisations)

@@ -80,7 +80,9 @@ def html_to_text(source: str) -> str:
 
 # --------------------------------------------------------------------------- shared
 
-_BULLET = re.compile(r"^\s*[•\-\*·▪◦‣–—○■□➢✓]\s+(?P<text>.+)$")
+# Bullet glyphs, including the private-use ones of Symbol and Wingdings and
+# the "(cid:N)" pdfminer writes for a glyph without a Unicode mapping.
+_BULLET = re.compile(r"^\s*(?:[•\-\*·▪◦‣–—○■□➢✓\uf0b7\uf0a7\uf076\uf0d8]|\(cid:\d+\))\s*(?P<text>\S.*)$")
 _NUMBERED = re.compile(r"^\s*(?:\d{1,2}|[a-z])[.)]\s+(?P<text>.+)$")
 
 
