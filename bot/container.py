@@ -30,7 +30,8 @@ def build_store(settings: Settings, embeddings=None):
     from bot.infra.chroma_store import ChromaPassageStore, make_client
     from bot.infra.embedders import make_embeddings
 
-    embeddings = embeddings or make_embeddings(settings.embedding_model, settings.embedding_threads)
+    embeddings = embeddings or make_embeddings(settings.embedding_model, settings.embedding_threads,
+                                               settings.embedding_cache_dir)
     client = make_client(settings.chroma_dir, settings.chroma_host, settings.chroma_port)
     return ChromaPassageStore(client, embeddings)
 
@@ -81,17 +82,19 @@ def build_router(settings: Settings, catalogue: Catalogue, embeddings, show_prog
     saved fit matches the bank and the embedder, fitted (and saved) otherwise.
     None without a bank."""
     from bot.core.routing import Router, RouterPolicy
+    from bot.infra.embedders import embedder_id
     from bot.infra.router_fit import fit_router, load_router, query_vectors, router_fingerprint, save_router
     from bot.question_bank import bank_orgs, guideline_descriptions, load_bank
 
     questions = load_bank(settings.knowledge_dir, catalogue, splits=("dev",))
     if not questions or not any(not q.out_of_scope for q in questions):
         return None
-    name = getattr(embeddings, "name", type(embeddings).__name__)
+    name = embedder_id(embeddings)
     policy = RouterPolicy()
     descriptions = guideline_descriptions(catalogue, load_quiz_data(settings.knowledge_dir), bank_orgs(questions))
     fingerprint = router_fingerprint(questions, descriptions, name, policy)
-    path = settings.data_dir / "router" / f"router-{fingerprint}.npz"
+    # Keyed by everything the fit depends on, so any data dir may share it.
+    path = settings.cache_dir / "router" / f"router-{fingerprint}.npz"
     model = load_router(path)
     if model is None or model.embedder != name:
         progress = _progress_printer("embedding the question bank") if show_progress else None

