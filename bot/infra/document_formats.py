@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html.parser
 import re
+import zipfile
 from collections import Counter
 from pathlib import Path
 
@@ -129,12 +130,13 @@ def pdf_to_text(path: Path) -> str:
     try:
         import pdfplumber
         from pdfminer.pdfparser import PDFSyntaxError
+        from pdfplumber.utils.exceptions import PdfminerException
     except ImportError as exc:  # pragma: no cover - a dependency of the project
         raise FormatError(f"reading PDF needs pdfplumber ({exc})") from exc
     try:
         with pdfplumber.open(str(path)) as pdf:
             pages = [(float(p.height), p.extract_text_lines(return_chars=True, strip=True)) for p in pdf.pages]
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
+    except (PdfminerException, PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
         raise FormatError(f"not a readable PDF ({type(exc).__name__})") from exc
 
     # Page furniture: margin lines repeated on most pages, or a bare page number.
@@ -266,7 +268,7 @@ def docx_to_text(path: Path) -> str:
         raise FormatError(f"reading DOCX needs python-docx ({exc})") from exc
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError) as exc:
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise FormatError(f"not a readable DOCX ({type(exc).__name__})") from exc
 
     paragraphs = []

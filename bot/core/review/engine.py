@@ -172,7 +172,8 @@ class Reviewer:
         answer a question (the retriever's abstention bar); else none."""
         if self.retriever is None:
             return []
-        query = " ".join(message(rule, kind, lang)[0] for lang in ("nl", "en"))
+        # The finding's message and suggestion, in both languages, say what the rule protects.
+        query = " ".join(" ".join(message(rule, kind, lang)) for lang in ("nl", "en"))
         hits = self.retriever.search(query, [org], top=1)
         if not hits or hits[0].dense < self.retriever.config.abstain_below:
             return []
