@@ -132,6 +132,14 @@ def _progress_printer(what: str):
     return show
 
 
+def build_review_semantic(settings: Settings, embeddings):
+    """The review's semantic layer, learned from the dev bank of labelled
+    drafts (never the locked test split); None when there is no bank."""
+    from bot.infra.review_model import load_or_train
+
+    return load_or_train(settings.knowledge_dir, embeddings, settings.data_dir / "cache")
+
+
 def build_database(settings: Settings):
     from bot.infra.storage import Database
 
@@ -162,7 +170,7 @@ def build_assistant(settings: Settings, store=None, config: RetrievalConfig | No
     except ImportError:
         Reviewer = None
     if Reviewer is not None:
-        reviewer = Reviewer(catalogue, retriever)
+        reviewer = Reviewer(catalogue, retriever, semantic=build_review_semantic(settings, store.embeddings))
     database = database or build_database(settings)
     onboarding = Onboarding(catalogue, load_quiz_data(settings.knowledge_dir), database.progress)
     images = (lambda: build_image_reviewer(reviewer)) if reviewer is not None else None

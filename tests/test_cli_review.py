@@ -41,7 +41,8 @@ def test_review_json_contract(env):
     rules = {f["rule"] for f in review["findings"]}
     assert {"confidential", "personal_data", "accuracy"} <= rules
     for f in review["findings"]:
-        assert set(f) == {"rule", "severity", "start", "end", "excerpt", "message", "suggestion", "citations"}
+        assert {"rule", "severity", "start", "end", "excerpt", "message", "suggestion", "citations"} <= set(f) <= {
+            "rule", "severity", "start", "end", "excerpt", "message", "suggestion", "citations", "confidence"}
         assert DRAFT[f["start"]:f["end"]] == f["excerpt"]
         assert f["severity"] in ("high", "medium", "low")
         for c in f["citations"]:

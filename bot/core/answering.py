@@ -160,7 +160,7 @@ MAX_CITATIONS = 3
 class Candidate:
     guideline: str
     org: str
-    router: float                # P(guideline | in scope, organisations in scope)
+    router: float                # P(guideline | in scope, its organisation)
     retrieval: float             # softmax share of the retrieval score
     hit: GuidelineHit | None
     fused: float = 0.0
@@ -236,10 +236,16 @@ class Answerer:
             best = retrieval.hits[0].dense if retrieval.hits else 0.0
             in_scope = 1.0 if best >= self.retriever.config.abstain_below else 0.0
             routed: dict[str, float] = {}
+            own_org = {}
         else:
             route = self.router.route(retrieval.vector, question)
             in_scope = route.in_scope
             routed = route.within(self.router.org_of, scope)
+            # How sure the router is of a guideline is judged within its own
+            # organisation: with two in scope, similar rules share the mass.
+            own_org = {}
+            for org in scope:
+                own_org.update(route.within(self.router.org_of, [org]))
         weight = self.router.policy.retrieval_weight if self.router else 1.0
         out: list[Candidate] = []
         for key in dict.fromkeys([*routed, *hits]):
@@ -252,7 +258,7 @@ class Answerer:
             r = routed.get(key, 0.0)
             share = retrieval_share.get(key, 0.0)
             fused = (1 - weight) * r + weight * share if routed_org else share
-            out.append(Candidate(key, org, r if routed_org else share, share, hit, fused))
+            out.append(Candidate(key, org, own_org.get(key, 0.0) if routed_org else share, share, hit, fused))
         out.sort(key=lambda c: -c.fused)
         return in_scope, out
 

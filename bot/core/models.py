@@ -109,10 +109,11 @@ class Finding:
     citations: tuple[Citation, ...]
     # A finding in an image has a pixel box [x, y, w, h] instead of character offsets.
     box: tuple[int, int, int, int] | None = None
+    confidence: float | None = None   # the semantic classifier's probability, when it scored this span
 
     def to_dict(self) -> dict:
         where = {"box": list(self.box)} if self.box is not None else {"start": self.start, "end": self.end}
-        return {
+        out = {
             "rule": self.rule,
             "severity": self.severity,
             **where,
@@ -121,6 +122,9 @@ class Finding:
             "suggestion": self.suggestion,
             "citations": [c.to_dict() for c in self.citations],
         }
+        if self.confidence is not None:
+            out["confidence"] = round(float(self.confidence), 3)
+        return out
 
 
 @dataclass(frozen=True)

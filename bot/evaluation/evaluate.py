@@ -233,6 +233,7 @@ def bank_questions(knowledge_dir: Path, catalogue, split: str) -> list[dict]:
     out = []
     for n, q in enumerate(bank):
         out.append({
+            "index": n,
             "id": f"{split}-{q.org or 'oos'}-{n + 1:04d}",
             "language": q.language,
             "question": q.text,
@@ -350,8 +351,10 @@ class AskReport:
         return {**self.summary(), "results": [r.to_dict() for r in self.results]}
 
 
-def evaluate_ask(assistant, questions: Sequence[dict], commentary: CommentaryIndex | None = None) -> AskReport:
-    """Ask every golden question once through `assistant.ask(question, org)`."""
+def evaluate_ask(assistant, questions: Sequence[dict], commentary: CommentaryIndex | None = None,
+                 ask=None) -> AskReport:
+    """Ask every golden question once through `assistant.ask(question, org)`
+    (or `ask(question_dict)` when given: cross-validated dev answers)."""
     commentary = commentary or CommentaryIndex.from_knowledge()
     lookup = org_lookup(getattr(assistant, "organisations", None))
     results = []
@@ -360,7 +363,7 @@ def evaluate_ask(assistant, questions: Sequence[dict], commentary: CommentaryInd
                            out_of_scope=bool(q.get("out_of_scope")), abstained=False)
         started = time.perf_counter()
         try:
-            answer = assistant.ask(q["question"], q.get("org"))
+            answer = ask(q) if ask else assistant.ask(q["question"], q.get("org"))
         except Exception as exc:  # recorded as a miss, never fatal
             r.seconds = time.perf_counter() - started
             r.error = f"{type(exc).__name__}: {exc}"
@@ -595,7 +598,7 @@ def check_thresholds(summary: dict, thresholds: Sequence[dict]) -> list[Check]:
 def run_evaluation(assistant, questions: Sequence[dict] | None, drafts: Sequence[dict] | None,
                    thresholds: Sequence[dict], commentary: CommentaryIndex | None = None,
                    review_skip_reason: str | None = None, holdout: Sequence[dict] | None = None,
-                   bank: dict[str, list[dict]] | None = None) -> dict:
+                   bank: dict[str, list[dict]] | None = None, bank_ask: dict | None = None) -> dict:
     """The golden sets (questions.yaml is dev, the held-out questions test),
     the question bank per split, the drafts, and the threshold checks, as one
     JSON-ready dict. A set that is None is not measured."""
@@ -606,7 +609,8 @@ def run_evaluation(assistant, questions: Sequence[dict] | None, drafts: Sequence
     if holdout:
         result["ask_holdout"] = evaluate_ask(assistant, holdout, commentary).to_dict()
     if bank:
-        result["bank"] = {split: evaluate_ask(assistant, items, commentary).to_dict()
+        result["bank"] = {split: evaluate_ask(assistant, items, commentary,
+                                              ask=(bank_ask or {}).get(split)).to_dict()
                           for split, items in bank.items() if items}
     if drafts is None or getattr(assistant, "reviewer", object()) is None:
         reason = review_skip_reason or "the review engine is not configured"
@@ -641,7 +645,10 @@ def run_eval(settings, as_json: bool = False, split: str = "all") -> int:
             drafts = load_drafts(drafts_path)
         else:
             skip = f"no golden drafts at {drafts_path}"
-    except GoldenSetError as exc:
+        from bot.evaluation.review_eval import splits_for
+
+        bank_splits = splits_for(split)   # the labelled drafts
+    except (GoldenSetError, ValueError) as exc:
         print(f"socialpolicy: error: {exc}", file=sys.stderr)
         return 2
 
@@ -660,9 +667,20 @@ def run_eval(settings, as_json: bool = False, split: str = "all") -> int:
     except GoldenSetError as exc:
         print(f"socialpolicy: error: {exc}", file=sys.stderr)
         return 2
+    # The router is fitted on the dev bank: dev answers come from 5-fold
+    # cross-validation (each question answered by a router that never saw it).
+    bank_ask = {}
+    if bank.get("dev") and assistant.answerer.router is not None:
+        from bot.evaluation.tune import cross_validated_asker
+
+        _, asker = cross_validated_asker(assistant, settings)
+        bank_ask["dev"] = lambda q: asker(q["index"], q["question"], q["org"])
     result = run_evaluation(assistant, questions, drafts, thresholds, commentary, review_skip_reason=skip,
-                            holdout=holdout, bank=bank)
+                            holdout=holdout, bank=bank, bank_ask=bank_ask)
     result["split"] = split
+    from bot.evaluation.review_eval import evaluate_bank_splits
+
+    result["review_bank"] = evaluate_bank_splits(assistant, settings.knowledge_dir, bank_splits)
     result["thresholds"]["file"] = str(thresholds_path)
     result["build_seconds"] = round(build_s, 3)
     code = 0 if result["thresholds"]["passed"] else 1
@@ -695,7 +713,7 @@ def question_sets(result: dict) -> list[tuple[str, dict]]:
     if result.get("ask"):
         sets.append(("dev · golden", result["ask"]))
     if result.get("bank", {}).get("dev"):
-        sets.append(("dev · bank", result["bank"]["dev"]))
+        sets.append(("dev · bank (5-fold CV)", result["bank"]["dev"]))
     if result.get("ask_holdout"):
         sets.append(("test · golden held-out", result["ask_holdout"]))
     if result.get("bank", {}).get("test"):
@@ -755,6 +773,11 @@ def render(result: dict) -> None:
             f"{review['forbidden_medium_high']}  ·  commentary citations: {review['commentary_citations']}  ·  "
             f"verdicts: {review['verdicts']['all']}"
         )
+
+    if "review_bank" in result:
+        from bot.evaluation.review_eval import render_bank
+
+        render_bank(result["review_bank"], console)
 
     t = Table(title="Thresholds")
     t.add_column("metric")

@@ -29,30 +29,55 @@ def _folds(n: int, k: int, seed: int = 0) -> list[np.ndarray]:
     return [order[i::k] for i in range(k)]
 
 
-def cross_validate(assistant, settings, k: int = 5, grid: dict = GRID) -> list[dict]:
-    answerer = assistant.answerer
-    catalogue = assistant.catalogue
-    bank = load_bank(settings.knowledge_dir, catalogue, splits=("dev",))
-    embeddings = answerer.retriever.embedder
-    name = getattr(embeddings, "name", "embedder")
-    embeddings = getattr(embeddings, "embedder", embeddings)
-    from bot.container import load_quiz_data
+def fold_routers(assistant, settings, k: int = 5):
+    """The dev bank and, per fold, a router fitted without that fold."""
+    from bot.container import MAX_FALSE_ABSTENTION, load_quiz_data
+    from bot.infra.embedders import embedder_id
     from bot.question_bank import bank_orgs, guideline_descriptions
 
+    catalogue = assistant.catalogue
+    bank = load_bank(settings.knowledge_dir, catalogue, splits=("dev",))
+    embeddings = assistant.answerer.retriever.embedder
+    embeddings = getattr(embeddings, "embedder", embeddings)
+    name = embedder_id(embeddings)
     descriptions = guideline_descriptions(catalogue, load_quiz_data(settings.knowledge_dir), bank_orgs(bank))
     vectors = query_vectors([q.text for q in bank], embeddings, settings.cache_dir)
     described = query_vectors([t for t, _ in descriptions], embeddings, settings.cache_dir)
-    lookup = org_lookup(assistant.organisations)
-    # Retrieval is independent of the policy: once per question.
-    folds = _folds(len(bank), k)
     routers = []
-    for held in folds:
+    for held in _folds(len(bank), k):
         train = np.setdiff1d(np.arange(len(bank)), held)
         model = fit_router([bank[i] for i in train], vectors[train], name,
+                           max_false_abstention=MAX_FALSE_ABSTENTION,
                            described=[key for _, key in descriptions], description_vectors=described,
                            described_texts=[text for text, _ in descriptions])
         org_of = {g: p[0].org for g in model.labels if (p := catalogue.guideline_passages(g))}
         routers.append((held, model, org_of))
+    return bank, routers
+
+
+def cross_validated_asker(assistant, settings, k: int = 5):
+    """An `ask(question_index, text, org)` that answers each dev bank question
+    with the router of the fold that held it out, and the original router
+    back afterwards via `.restore()`."""
+    bank, routers = fold_routers(assistant, settings, k)
+    fold_of = {int(i): Router(model, org_of) for held, model, org_of in routers for i in held}
+    answerer = assistant.answerer
+    original = answerer.router
+
+    def ask(index: int, text: str, org):
+        answerer.router = fold_of[index]
+        try:
+            return assistant.ask(text, org)
+        finally:
+            answerer.router = original
+
+    return bank, ask
+
+
+def cross_validate(assistant, settings, k: int = 5, grid: dict = GRID) -> list[dict]:
+    answerer = assistant.answerer
+    lookup = org_lookup(assistant.organisations)
+    bank, routers = fold_routers(assistant, settings, k)
     results = []
     keys = sorted(grid)
     for values in itertools.product(*(grid[key] for key in keys)):

@@ -8,6 +8,7 @@ rules are deterministic patterns), and it is never logged or stored.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Sequence
 
 from bot.core.catalogue import Catalogue, UnknownGuideline
@@ -15,6 +16,7 @@ from bot.core.language import detect_language
 from bot.core.models import Citation, Finding, Language, Review
 from bot.core.review.guidance import L_DISCLAIMER, ON_BEHALF_ADVICE, all_citation_specs, citation_specs, message
 from bot.core.review.rules import RULES, Hit
+from bot.core.review.semantic import DETERMINISTIC_ONLY
 from bot.core.review.text import Draft
 
 MAX_DRAFT_CHARS = 40_000
@@ -34,6 +36,40 @@ _SEVERITY_RANK = {"high": 3, "medium": 2, "low": 1}
 _MAPPED_ORGS = frozenset(org for org, _, _ in all_citation_specs())
 _QUOTED = re.compile(r"'([^']{20,})'")
 _NOT_PROSE = re.compile(r"https?://\S+|www\.\S+|[^\s@]+@\S+")
+
+
+def merge_semantic(hits: list[Hit], semantic) -> list[Hit]:
+    """The classifier's segments join the patterns' hits. Where a pattern of
+    the same rule already fired inside the segment, its tighter span is kept:
+    a low hit stays low (the patterns saw a near miss: negation, a workshop
+    about the topic, consent), a medium one takes the classifier's severity
+    when that is higher (a mocking photo is worse than a photo). Elsewhere the
+    segment becomes a finding itself. Where the classifier is confident a
+    pattern's hit is a near miss, the hit is shown as `low`."""
+    out = list(hits)
+    for s in semantic:
+        overlapping = [i for i, h in enumerate(out)
+                       if h.rule == s.rule and h.start < s.end and s.start < h.end]
+        if s.clear:
+            # the classifier is confident the pattern saw a near miss: a hint, not an alarm
+            # (never a high hit: exam content, salaries, labels, slurs are the
+            # patterns' surest signals, and a missed breach costs more)
+            for i in overlapping:
+                if out[i].rule not in DETERMINISTIC_ONLY and out[i].severity == "medium":
+                    out[i] = replace(out[i], severity="low", confidence=s.confidence)
+            continue
+        if overlapping:
+            for i in overlapping:
+                h = out[i]
+                severity = h.severity
+                if h.severity != "low" and _SEVERITY_RANK[s.severity] > _SEVERITY_RANK[h.severity]:
+                    severity = s.severity
+                out[i] = replace(h, severity=severity, confidence=s.confidence)
+            continue
+        if sum(1 for h in out if h.rule == s.rule) >= MAX_FINDINGS_PER_RULE:
+            continue
+        out.append(Hit(s.rule, "semantic", s.severity, s.start, s.end, s.confidence))
+    return out
 
 
 class InvalidDraft(ValueError):
@@ -68,9 +104,10 @@ def verdict_of(findings: Sequence[Finding]) -> str:
 
 
 class Reviewer:
-    def __init__(self, catalogue: Catalogue, retriever=None) -> None:
+    def __init__(self, catalogue: Catalogue, retriever=None, semantic=None) -> None:
         self.catalogue = catalogue
         self.retriever = retriever
+        self.semantic = semantic      # a SemanticLayer (semantic.py), or None: patterns only
         self._cites: dict[tuple, tuple[Citation, ...]] = {}
 
     # ------------------------------------------------------------------ API
@@ -84,6 +121,8 @@ class Reviewer:
         scope = tuple(orgs) if orgs else tuple(self.catalogue.orgs())
         language = language or detect_language(draft.text[:LANGUAGE_CHARS])
         hits = self._hits(draft)
+        if self.semantic is not None:
+            hits = merge_semantic(hits, self.semantic.hits(draft, hits))
         findings = []
         for hit in hits:
             finding = self._finding(draft, hit, scope, language)
@@ -134,6 +173,7 @@ class Reviewer:
             message=msg,
             suggestion=suggestion,
             citations=citations,
+            confidence=hit.confidence,
         )
 
     def image_finding(self, rule: str, kind: str, severity: str, box: tuple[int, int, int, int],

@@ -326,6 +326,42 @@ MESSAGES: dict[tuple[str, str], dict[str, tuple[str, str]]] = {
         "nl": ("Dit brengt iets als van-horen-zeggen ('blijkbaar', 'het schijnt').",
                "Controleer het feit en link naar de bron, of laat het weg."),
     },
+    ("confidential", "*"): {
+        "en": ("This appears to share confidential information (unannounced news, exam content, internal matters or salaries).",
+               "Remove it. Share only what has been published officially, and link to the official source."),
+        "nl": ("Dit lijkt vertrouwelijke informatie te delen (nog niet aangekondigd nieuws, tentameninhoud, interne zaken of salarissen).",
+               "Haal het weg. Deel alleen wat officieel gepubliceerd is en verwijs naar de officiële bron."),
+    },
+    ("privacy", "*"): {
+        "en": ("This shares private information about an identifiable person.",
+               "Remove the person's name and the private details, or share it only with their explicit consent."),
+        "nl": ("Dit deelt privé-informatie over een herkenbaar persoon.",
+               "Haal de naam en de privégegevens weg, of deel dit alleen met uitdrukkelijke toestemming van de persoon."),
+    },
+    ("personal_data", "*"): {
+        "en": ("This contains personal data that identifies someone.",
+               "Remove the personal data."),
+        "nl": ("Dit bevat persoonsgegevens waarmee iemand te identificeren is.",
+               "Haal de persoonsgegevens weg."),
+    },
+    ("logo", "*"): {
+        "en": ("The institution's logo is used on a personal account or for your own activities.",
+               "Remove the logo. Official logos are for the institution's own accounts only, and never without permission."),
+        "nl": ("Het logo van de instelling wordt gebruikt op een persoonlijk account of voor eigen activiteiten.",
+               "Haal het logo weg. Officiële logo's zijn alleen voor de eigen accounts van de instelling, en nooit zonder toestemming."),
+    },
+    ("advertising", "*"): {
+        "en": ("This looks like (hidden) advertising or selling: a referral link, a discount or promotion of a product or your own business.",
+               "Remove the promotion. Don't use the institution's name or channels to advertise products or personal activities."),
+        "nl": ("Dit lijkt (verkapte) reclame of verkoop: een persoonlijke link, korting of promotie van een product of eigen bedrijf.",
+               "Haal de promotie weg. Gebruik de naam of kanalen van de instelling niet om producten of eigen activiteiten aan te prijzen."),
+    },
+    ("accuracy", "*"): {
+        "en": ("This passes on something unverified (a rumour or hearsay).",
+               "Check the facts before posting and name your source, with a link where possible. If you can't verify it, don't post it."),
+        "nl": ("Dit geeft iets onbevestigds door (een gerucht of iets van horen zeggen).",
+               "Controleer de feiten voordat je plaatst en noem je bron, met een link als dat kan. Kun je het niet controleren, plaats het dan niet."),
+    },
 }
 
 # Extra advice for on_behalf, per organisation in scope. The Leiden disclaimer

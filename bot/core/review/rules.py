@@ -21,6 +21,7 @@ from typing import Callable, Iterable, Iterator
 
 from bot.core.review import lexicon as L
 from bot.core.review.identifiers import is_valid_bsn, is_valid_iban
+from bot.core.review.normalise import fold_accents
 from bot.core.review.text import Draft
 
 I = re.IGNORECASE
@@ -33,10 +34,16 @@ class Hit:
     severity: str
     start: int
     end: int
+    confidence: float | None = None
 
 
 def _rx(pattern: str, flags: int = I) -> re.Pattern:
-    return re.compile(pattern, flags)
+    # Drafts are matched with their accents folded (normalise.py), so the patterns are too.
+    return re.compile(fold_accents(pattern), flags)
+
+
+def _re(pattern: str, flags: int = 0) -> re.Pattern:
+    return _rx(pattern, flags)
 
 
 MAX_MATCHES = 64  # per pattern: enough to report, bounded work on adversarial drafts
@@ -97,15 +104,15 @@ _ROLE_MANY = (r"collega's|collegas|studenten|leerlingen|cursisten|stagiairs|doce
 _PERSON_ONE = _rx(rf"\b(?:{_ROLE_ONE})(?!\w)|\b(?:hij|zij|hem|he|she|him|his|her)\b")
 _PERSON_ANY = _rx(rf"\b(?:{_ROLE_ONE}|{_ROLE_MANY})(?!\w)|\b(?:hij|zij|hem|he|she|him|his|her)\b|"
                   r"\bv\.?\s?l\.?\s?n\.?\s?r\b|\bfrom\s+left\s+to\s+right\b")
-_CAPWORD = re.compile(r"(?<![\w@.#/'-])[A-ZÀ-Þ][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?")
-_SENT_START = re.compile(r"^[\W\d_]*")
+_CAPWORD = _re(r"(?<![\w@.#/'-])[A-ZÆØÞ][a-zßæøðþ]+(?:-[A-Z][a-zßæøðþ]+)?")
+_SENT_START = _re(r"^[\W\d_]*")
 _NAME_VERB = _rx(r"\s+(?:is|was|heeft|had|has|ligt|lag|zit|zat|kreeg|krijgt|got|zakte|failed|flunked|"
                  r"werd|wordt|gets)\b|\s+(?-i:[A-Z][a-z])")
 _CREDIT = _rx(r"\b(?i:foto|photo|beeld|image|video|film|credits?|fotograaf|photographer)\s*(?i::|by|door|credit:?)\s*"
-              r"(?:[A-Z][a-zà-ÿ]+(?:\s+(?:van|de|der|den)?\s*[A-Z][a-zà-ÿ]+){0,2})", 0)
+              r"(?:[A-Z][a-zßæøðþ]+(?:\s+(?:van|de|der|den)?\s*[A-Z][a-zßæøðþ]+){0,2})", 0)
 # A name right after the photo: "foto van Jan", "photo of Sanne and Ahmed", "met Daan".
-_PHOTO_NAME = re.compile(r"\W{0,3}(?:[\w'-]+\s+){0,3}?(?i:van|of|met|with|featuring|feat\.|v\.?l\.?n\.?r\.?:?)"
-                         r"\s+(?:(?i:onze|our|mijn|my)\s+)?([A-Z][a-zà-ÿ]+)")
+_PHOTO_NAME = _re(r"\W{0,3}(?:[\w'-]+\s+){0,3}?(?i:van|of|met|with|featuring|feat\.|v\.?l\.?n\.?r\.?:?)"
+                         r"\s+(?:(?i:onze|our|mijn|my)\s+)?([A-Z][a-zßæøðþ]+)")
 
 
 def has_name(sentence: str) -> bool:
@@ -324,7 +331,7 @@ _GRADES = _rx(
 )
 # A list of names with marks: "Jan 4,5 / Fatima 7,8 / Tim 3,2".
 _GRADE_WORDS = _rx(r"\b(?:uitslag|uitslagen|cijfers?|resultaten|scores?|grades?|marks|results|eindcijfers?)\b")
-_NAME_MARK = re.compile(r"\b[A-Z][a-zà-ÿ]+\s*[:=-]?\s*(?:10|[1-9])(?:[.,]\d)?(?![\d.,]\d)")
+_NAME_MARK = _re(r"\b[A-Z][a-zßæøðþ]+\s*[:=-]?\s*(?:10|[1-9])(?:[.,]\d)?(?![\d.,]\d)")
 # A row of a list of names with marks (a class list, pasted or photographed):
 # a full name at the start of a line and a mark from 1 to 10 at its end.
 _S = r"[^\S\n]"
@@ -391,8 +398,8 @@ def check_privacy(d: Draft) -> list[Hit]:
 
 # ====================================================================== personal data
 
-_EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b")
-_GENERIC_LOCAL = re.compile(
+_EMAIL = _re(r"(?<![\w.%+-])[\w.%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b")
+_GENERIC_LOCAL = _re(
     r"(?:info|informatie|communicatie|communications?|comms|pers|press|media|contact|secretariaat|secretariat|"
     r"office|receptie|reception|servicedesk|helpdesk|support|studentenbalie|studentdesk|studentservice|"
     r"admissions?|toelating|inschrijving|vacatures?|jobs|careers|werkenbij|hr|personeelszaken|recruitment|"
@@ -400,28 +407,28 @@ _GENERIC_LOCAL = re.compile(
     r"library|onderwijs|education|servicepunt|klantenservice|administratie|alumni|privacy|"
     r"socialmedia|social-media|redactie|editor|nieuws|news|stage|stages|internships?|team)"
     r"(?:[._-][a-z0-9-]+)*", re.I)
-_FREEMAIL = re.compile(r"(?:gmail|googlemail|hotmail|outlook|live|msn|yahoo|icloud|me|ziggo|kpnmail|kpnplanet|"
+_FREEMAIL = _re(r"(?:gmail|googlemail|hotmail|outlook|live|msn|yahoo|icloud|me|ziggo|kpnmail|kpnplanet|"
                        r"xs4all|planet|home|hetnet|chello|telfort|tele2|proton|protonmail|gmx|aol)\.", re.I)
-_MOBILE = re.compile(r"(?<![\w+])(?:(?:\+|00)\s?31[\s-]?(?:\(0\)[\s-]?)?|0)6(?:[\s-]?\d){8}(?!\d)")
-_LANDLINE = re.compile(r"(?<![\w+])(?:(?:(?:\+|00)\s?31[\s-]?(?:\(0\)[\s-]?)?|0)[1-57-9](?:[\s-]?\d){8}|"
+_MOBILE = _re(r"(?<![\w+])(?:(?:\+|00)\s?31[\s-]?(?:\(0\)[\s-]?)?|0)6(?:[\s-]?\d){8}(?!\d)")
+_LANDLINE = _re(r"(?<![\w+])(?:(?:(?:\+|00)\s?31[\s-]?(?:\(0\)[\s-]?)?|0)[1-57-9](?:[\s-]?\d){8}|"
                        r"\(0\d{2,3}\)\s?\d{2,3}[\s-]?\d{2}[\s-]?\d{2,3})(?!\d)")
 _HOME = _rx(r"\b(?:woont|woon|wonen|woonde|thuis|thuisadres|huisadres|privéadres|prive-?adres|privé-?nummer|"
             r"privénummer|home|lives|living|moved\s+to|verhuisd\s+naar|adres\s+van|address\s+of|mijn\s+adres|"
             r"my\s+address|zijn\s+adres|haar\s+adres|his\s+address|her\s+address|their\s+address|hun\s+adres|"
             r"mijn\s+nummer|my\s+number|zijn\s+nummer|haar\s+nummer|his\s+number|her\s+number|privé|private|"
             r"persoonlijke?\s+nummer|personal\s+number|bel\s+me|call\s+me|app\s+me|text\s+me)\b")
-_BSN = re.compile(r"(?<![\d.,-])(?:\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}[ .]\d{3}[ .]\d{3})(?!\d|[.,-]\d)")
-_MONEY_BEFORE = re.compile(r"(?:€|\$|£|eur|euro|usd)\s?$", re.I)
-_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b")
+_BSN = _re(r"(?<![\d.,-])(?:\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}[ .]\d{3}[ .]\d{3})(?!\d|[.,-]\d)")
+_MONEY_BEFORE = _re(r"(?:€|\$|£|eur|euro|usd)\s?$", re.I)
+_IBAN = _re(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b")
 _ORG_ACCOUNT = _rx(r"\b(?:t\.?\s?n\.?\s?v\.?|ten\s+name\s+van|in\s+the\s+name\s+of)\s+(?:de\s+|het\s+|the\s+)?"
                    r"(?:stichting|vereniging|foundation|association|charity|goede\s+doel|ROC|universiteit|university)\b")
 _STUDENT_NO = _rx(r"\b[sS]\d{7}\b|\b(?:studentnummer|studentnr|student\s+number|student\s+no|student\s+id|"
                   r"leerlingnummer|leerlingnr|ov-?nummer)\.?\s*[:#]?\s*(?:is\s+)?[sS]?\d{5,8}\b")
 _STAFF_NO = _rx(r"\b(?:personeelsnummer|personeelsnr|medewerkersnummer|werknemersnummer|employee\s+(?:number|no|id)|"
                 r"staff\s+(?:number|no|id)|personnel\s+number)\.?\s*[:#]?\s*(?:is\s+)?\d{4,8}\b")
-_ADDRESS_PC = re.compile(r"\b[A-Z][a-zà-ÿ'-]+(?:\s[A-Za-zà-ÿ'.-]+){0,3}\s\d{1,4}(?:\s?[a-zA-Z](?![a-zA-Z])|-\d{1,3})?,?"
+_ADDRESS_PC = _re(r"\b[A-Z][a-zßæøðþ'-]+(?:\s[A-Za-zßæøðþ'.-]+){0,3}\s\d{1,4}(?:\s?[a-zA-Z](?![a-zA-Z])|-\d{1,3})?,?"
                          r"\s+[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}\b")
-_ADDRESS_STREET = re.compile(r"\b[A-Z][a-zà-ÿ'-]{0,40}(?:straat|laan|weg|plein|gracht|singel|kade|dreef|steeg|hof|dijk|"
+_ADDRESS_STREET = _re(r"\b[A-Z][a-zßæøðþ'-]{0,40}(?:straat|laan|weg|plein|gracht|singel|kade|dreef|steeg|hof|dijk|"
                              r"markt|park|pad|baan|burgwal|plantsoen|erf|ring|haven|wal|street|road|avenue|lane|drive)"
                              r"\s\d{1,4}(?:\s?[a-zA-Z](?![a-zA-Z])|-\d{1,3})?\b")
 _PLACE = _rx(r"\b(?:locatie|location|campus|gebouw|building|zaal|aula|bezoekadres|visiting\s+address|postadres|"
@@ -430,7 +437,7 @@ _PLACE = _rx(r"\b(?:locatie|location|campus|gebouw|building|zaal|aula|bezoekadre
              r"school|welkom|welcome|postbus|p\.?\s?o\.?\s+box|adres:\s|address:\s)\b")
 
 
-_HOUSE_NUMBER = re.compile(r"\s\d{1,4}")
+_HOUSE_NUMBER = _re(r"\s\d{1,4}")
 _STREET_PARTICLES = frozenset("van de der den het 't ter ten la le op aan".split())
 
 
@@ -550,7 +557,7 @@ def check_offensive(d: Draft) -> list[Hit]:
         elif low in L.OFFENSIVE_STRONG:
             kind, severity = "obscene", "high"
         elif low in L.OFFENSIVE_MILD:
-            kind, severity = "vulgar", "medium"
+            kind, severity = "vulgar", "high"  # vulgarity is offensive: high (issue 12)
         elif low.startswith(L.COMPOUND_PREFIXES):
             for prefix in L.COMPOUND_PREFIXES:
                 if low.startswith(prefix) and low[len(prefix):] in L.COMPOUND_ENDINGS:
@@ -570,8 +577,8 @@ def check_offensive(d: Draft) -> list[Hit]:
 
 # ====================================================================== emotional
 
-_EXCLAIM = re.compile(r"[!?¡]{3,}")
-_ANGRY_EMOJI = re.compile("[" + L.ANGRY_EMOJI + "]")
+_EXCLAIM = _re(r"[!?¡]{3,}")
+_ANGRY_EMOJI = _re("[" + L.ANGRY_EMOJI + "]")
 _ANGER_PHRASE = _rx(
     r"\b(?:(?:ik\s+)?ben\s+(?:het\s+)?(?:zo\s+|echt\s+|helemaal\s+)?(?:zat|spuugzat|beu)|ik\s+ben\s+er\s+klaar\s+mee|"
     r"(?:heb|hebben)\s+er\s+(?:schoon\s+|meer\s+dan\s+|echt\s+)?genoeg\s+van|"
@@ -785,7 +792,7 @@ _QUOTE_DIRECT = _rx(
 _QUOTE_INDIRECT = _rx(rf"\b(?:volgens|according\s+to|in\s+de\s+woorden\s+van|in\s+the\s+words\s+of)\s+(?:mijn|onze|my|our|m'n)\s+"
                       rf"(?:{_QROLE_NL}|{_QROLE_EN})(?:'?s)?\b")
 _QUOTE_ANY = _rx(rf"(?:{_QUOTE_DIRECT.pattern})|(?:{_QUOTE_INDIRECT.pattern})")
-_QUOTE_MARK = re.compile(r"[^\n]{0,40}?(?:[:\"]|''|,\s*')")
+_QUOTE_MARK = _re(r"[^\n]{0,40}?(?:[:\"]|''|,\s*')")
 # Quoting what someone said in public (a speech, an interview) is not quoting a colleague.
 _PUBLIC_WORDS = _rx(r"\b(?:speech|toespraak|keynote|interview|krant|newspaper|podcast|oratie|inaugural|"
                     r"persbericht|press\s+release|publicly|openbaar|in\s+public|column|op\s+tv|on\s+tv|"
@@ -853,7 +860,7 @@ _COPY_SCREENSHOT = _rx(
     r"magazine|boek|book|NRC|Volkskrant|Telegraaf|Trouw|NOS|Guardian|Times|website|paywall|blog|story|film|serie|"
     r"series|movie|netflix|premium|vakblad|journal|paper|e-?book)\b"
 )
-_COPY_MARK = re.compile(r"©|\([cC]\)\s*\d{4}|\b(?:[Cc]opyright|[Aa]ll\s+rights\s+reserved|[Aa]lle\s+rechten\s+"
+_COPY_MARK = _re(r"©|\([cC]\)\s*\d{4}|\b(?:[Cc]opyright|[Aa]ll\s+rights\s+reserved|[Aa]lle\s+rechten\s+"
                         r"voorbehouden)\b|\b(?:Getty\s+Images|Shutterstock|iStock|Adobe\s+Stock|ANP\s+Foto|"
                         r"Reuters|AP\s+Photo|Hollandse\s+Hoogte)\b")
 _COPY_VIDEO = _rx(

@@ -1,0 +1,238 @@
+"""Scoring the review engine on the labelled draft bank
+(knowledge/review/examples/<split>.yaml), per split.
+
+Per rule: precision and recall of "the rule is found in the draft" (any
+severity) and span recall (a finding of the rule overlaps a labelled span);
+verdict accuracy; severity agreement; the clean-draft false alarms (clean
+drafts with a medium or high finding, and the number of such findings).
+The dev split is for tuning; the test split is locked: it is only reported.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Callable, Sequence
+
+from bot.core.review.bank import BankDraft, parse_bank
+from bot.yamlio import read_yaml
+
+SPLITS = ("dev", "test")
+SEVERE = {"medium", "high"}
+
+
+def bank_path(knowledge_dir: Path, split: str) -> Path:
+    return knowledge_dir / "review" / "examples" / f"{split}.yaml"
+
+
+def load_bank(knowledge_dir: Path, split: str) -> list[BankDraft] | None:
+    from bot.core.review import RULE_IDS
+
+    path = bank_path(knowledge_dir, split)
+    if not path.is_file():
+        return None
+    return parse_bank(read_yaml(path), RULE_IDS, source=str(path))
+
+
+def _ratio(num: int, den: int) -> float | None:
+    return round(num / den, 4) if den else None
+
+
+def score_bank(review: Callable[[str, str | None], object], drafts: Sequence[BankDraft]) -> dict:
+    """Review every draft once through `review(text, org)` and score it."""
+    from bot.core.review import RULE_IDS
+
+    rows = []
+    for d in drafts:
+        started = time.perf_counter()
+        try:
+            result = review(d.text, d.org)
+            error = None
+        except Exception as exc:  # counted, and shown as an error
+            result, error = None, f"{type(exc).__name__}: {exc}"
+        seconds = time.perf_counter() - started
+        findings = list(result.findings) if result is not None else []
+        rows.append({
+            "draft": d,
+            "predicted": {f.rule for f in findings},
+            "severe": [f for f in findings if f.severity in SEVERE],
+            "findings": findings,
+            "verdict": result.verdict if result is not None else None,
+            "seconds": seconds,
+            "error": error,
+        })
+
+    per_rule = {}
+    for rule in RULE_IDS:
+        expected = [r for r in rows if rule in r["draft"].rules]
+        predicted = [r for r in rows if rule in r["predicted"]]
+        tp = sum(1 for r in predicted if rule in r["draft"].rules)
+        spans = [(r, f) for r in expected for f in r["draft"].findings if f.rule == rule]
+        span_hits = sum(1 for r, f in spans if any(x.rule == rule and x.start < f.end and f.start < x.end
+                                                   for x in r["findings"]))
+        sev_ok = sum(1 for r in expected if _rule_severity(r, rule) == _labelled_severity(r["draft"], rule))
+        per_rule[rule] = {
+            "expected": len(expected), "predicted": len(predicted), "true_positives": tp,
+            "precision": _ratio(tp, len(predicted)), "recall": _ratio(tp, len(expected)),
+            "span_recall": _ratio(span_hits, len(spans)),
+            "severity_agreement": _ratio(sev_ok, len(expected)),
+            "missed": [r["draft"].id for r in expected if rule not in r["predicted"]],
+            "unexpected": [r["draft"].id for r in predicted if rule not in r["draft"].rules],
+        }
+    tp = sum(v["true_positives"] for v in per_rule.values())
+    expected = sum(v["expected"] for v in per_rule.values())
+    predicted = sum(v["predicted"] for v in per_rule.values())
+    clean = [r for r in rows if r["draft"].clean]
+    alarmed = [r for r in clean if r["severe"]]
+    verdict_ok = [r for r in rows if r["verdict"] == r["draft"].verdict]
+    latencies = sorted(r["seconds"] for r in rows if not r["error"])
+    return {
+        "drafts": len(rows),
+        "clean_drafts": len(clean),
+        "precision": _ratio(tp, predicted),
+        "recall": _ratio(tp, expected),
+        "per_rule": per_rule,
+        "verdict_accuracy": _ratio(len(verdict_ok), len(rows)),
+        "verdicts_wrong": [(r["draft"].id, r["draft"].verdict, r["verdict"]) for r in rows
+                           if r["verdict"] != r["draft"].verdict],
+        "verdict_confusion": dict(Counter(f"{r['draft'].verdict}->{r['verdict']}" for r in rows)),
+        "clean_false_alarms": sum(len(r["severe"]) for r in clean),
+        "clean_drafts_with_alarms": [r["draft"].id for r in alarmed],
+        "errors": sum(1 for r in rows if r["error"]),
+        "latency": {
+            "p50_ms": _ms(_pct(latencies, 0.5)), "p95_ms": _ms(_pct(latencies, 0.95)),
+            "max_ms": _ms(latencies[-1] if latencies else None),
+        },
+    }
+
+
+def _rule_severity(row: dict, rule: str) -> str | None:
+    rank = {"low": 1, "medium": 2, "high": 3}
+    sev = [f.severity for f in row["findings"] if f.rule == rule]
+    return max(sev, key=rank.get) if sev else None
+
+
+def _labelled_severity(d: BankDraft, rule: str) -> str:
+    rank = {"low": 1, "medium": 2, "high": 3}
+    return max((f.severity for f in d.findings if f.rule == rule), key=rank.get)
+
+
+def _pct(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds * 1000.0, 1)
+
+
+def evaluate_bank_splits(assistant, knowledge_dir: Path, splits: Sequence[str] = SPLITS) -> dict:
+    """{split: scores} for each split whose file exists."""
+    out = {}
+    if getattr(assistant, "reviewer", None) is None:
+        return {"skipped": "the review engine is not configured"}
+    for split in splits:
+        drafts = load_bank(knowledge_dir, split)
+        if drafts is None:
+            out[split] = {"skipped": f"no bank at {bank_path(knowledge_dir, split)}"}
+            continue
+        out[split] = score_bank(assistant.review, drafts)
+    return out
+
+
+def splits_for(option: str | None) -> tuple[str, ...]:
+    if option in (None, "", "all"):
+        return SPLITS
+    if option not in SPLITS:
+        raise ValueError(f"unknown split {option!r}: use dev, test or all")
+    return (option,)
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def render_bank(result: dict, console=None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = console or Console()
+    if "skipped" in result:
+        console.print(f"[yellow]Review bank: skipped ({result['skipped']})[/yellow]")
+        return
+    splits = [s for s in result if "skipped" not in result[s]]
+    for s in result:
+        if "skipped" in result[s]:
+            console.print(f"[yellow]Review bank {s}: skipped ({result[s]['skipped']})[/yellow]")
+    if not splits:
+        return
+    from bot.core.review import RULE_IDS
+
+    t = Table(title="Draft review on the labelled bank (precision / recall per rule, per split)")
+    t.add_column("rule")
+    for s in splits:
+        t.add_column(f"{s} P", justify="right")
+        t.add_column(f"{s} R", justify="right")
+        t.add_column(f"{s} n", justify="right")
+    for rule in RULE_IDS:
+        row = [rule]
+        for s in splits:
+            v = result[s]["per_rule"][rule]
+            row += [_fmt(v["precision"]), _fmt(v["recall"]), str(v["expected"])]
+        t.add_row(*row)
+    row = ["[b]all[/b]"]
+    for s in splits:
+        row += [_fmt(result[s]["precision"]), _fmt(result[s]["recall"]), ""]
+    t.add_row(*row)
+    console.print(t)
+    for s in splits:
+        r = result[s]
+        console.print(f"{s}: {r['drafts']} drafts ({r['clean_drafts']} clean) · verdict accuracy "
+                      f"{_fmt(r['verdict_accuracy'])} · clean false alarms {r['clean_false_alarms']} "
+                      f"(drafts: {len(r['clean_drafts_with_alarms'])}) · p50/p95 "
+                      f"{_fmt(r['latency']['p50_ms'])}/{_fmt(r['latency']['p95_ms'])} ms")
+
+
+def cross_validate_dev(settings, folds: int = 5) -> dict:
+    """Honest dev numbers: each dev draft is reviewed by a semantic layer
+    trained on the other folds (plus the dev-* extras), never on itself.
+    `python -m bot.evaluation.review_eval --cv` prints them."""
+    import numpy as np
+
+    from bot.container import build_assistant
+    from bot.core.review import RULE_IDS, Reviewer
+    from bot.core.review.semantic import SemanticLayer, _folds, train
+    from bot.infra.review_model import bank_files
+    from bot.infra.vector_cache import CachedVectors
+
+    assistant = build_assistant(settings)
+    dev = load_bank(settings.knowledge_dir, "dev") or []
+    extras = [d for p in bank_files(settings.knowledge_dir) if p.stem != "dev"
+              for d in parse_bank(read_yaml(p), RULE_IDS, source=str(p))]
+    embeddings = assistant.retriever.embedder
+    vectors = CachedVectors(embeddings, settings.data_dir / "cache")
+    by_text: dict[str, object] = {}
+    for mask in _folds(np.arange(len(dev)), folds):
+        train_set = [d for d, held in zip(dev, mask) if not held] + extras
+        model = train(train_set, RULE_IDS, vectors, vectors.name, Reviewer._hits)
+        reviewer = Reviewer(assistant.catalogue, semantic=SemanticLayer(model, vectors))
+        for d, held in zip(dev, mask):
+            if held:
+                by_text[d.text] = reviewer
+    return score_bank(lambda text, org: by_text[text].review(text, [org] if org else None), dev)
+
+
+if __name__ == "__main__":  # pragma: no cover - a measuring tool
+    import json
+    import sys
+
+    from bot.settings import Settings
+
+    if "--cv" in sys.argv:
+        print(json.dumps(cross_validate_dev(Settings()), ensure_ascii=False, default=str))

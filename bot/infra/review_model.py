@@ -1,0 +1,104 @@
+"""Training the review's semantic layer at start-up, from data: the dev
+bank's labelled drafts, embedded through the Embedder port (vectors cached by
+text hash and embedder name), the fitted model cached by the bank's content
+fingerprint. A changed bank or embedder trains again; nothing is hard-coded."""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import threading
+import time
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+TRAIN_SPLIT = "dev"   # the locked test split is never trained or tuned on
+
+
+def bank_files(knowledge_dir: Path) -> list[Path]:
+    """dev.yaml and any dev-*.yaml beside it (never test.yaml)."""
+    folder = Path(knowledge_dir) / "review" / "examples"
+    return sorted(p for p in folder.glob(f"{TRAIN_SPLIT}*.yaml") if p.stem == TRAIN_SPLIT
+                  or p.stem.startswith(TRAIN_SPLIT + "-"))
+
+
+class LazySemanticLayer:
+    """Trains (or loads) on first use, so a process that never reviews a draft
+    never pays for it; thread-safe."""
+
+    def __init__(self, knowledge_dir: Path, embeddings, cache_dir: Path | None) -> None:
+        self.knowledge_dir = Path(knowledge_dir)
+        self.embeddings = embeddings
+        self.cache_dir = cache_dir
+        self._layer = None
+        self._lock = threading.Lock()
+
+    @property
+    def layer(self):
+        if self._layer is None:
+            with self._lock:
+                if self._layer is None:
+                    self._layer = _load_or_train_now(self.knowledge_dir, self.embeddings, self.cache_dir)
+        return self._layer
+
+    def hits(self, draft, cue_hits):
+        return self.layer.hits(draft, cue_hits)
+
+
+def load_or_train(knowledge_dir: Path, embeddings, cache_dir: Path | None):
+    if not bank_files(knowledge_dir):
+        return None
+    return LazySemanticLayer(knowledge_dir, embeddings, cache_dir)
+
+
+def _load_or_train_now(knowledge_dir: Path, embeddings, cache_dir: Path | None):
+    from bot.core.review import RULE_IDS
+    from bot.core.review.bank import parse_bank
+    from bot.core.review.engine import Reviewer
+    from bot.core.review.semantic import SemanticLayer, bank_fingerprint, train
+    from bot.infra.vector_cache import CachedVectors
+    from bot.yamlio import read_yaml
+
+    drafts = []
+    for path in bank_files(knowledge_dir):
+        drafts.extend(parse_bank(read_yaml(path), RULE_IDS, source=str(path)))
+    vectors = CachedVectors(embeddings, cache_dir)
+    name = vectors.name
+    fingerprint = bank_fingerprint(drafts, name)
+    model_path = cache_dir / f"review-model-{fingerprint}.pkl" if cache_dir else None
+    model = None
+    if model_path and model_path.exists():
+        try:
+            model = pickle.loads(model_path.read_bytes())
+        except Exception:  # a torn or stale file: train again
+            model = None
+    if model is None:
+        started = time.perf_counter()
+        model = train(drafts, RULE_IDS, vectors, name, Reviewer._hits)
+        log.info("review classifier trained on %d drafts (%d segments) in %.1f s",
+                 len(drafts), model.info.get("segments", 0), time.perf_counter() - started)
+        if model_path:
+            try:
+                model_path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = model_path.with_suffix(".tmp")
+                tmp.write_bytes(pickle.dumps(model))
+                tmp.replace(model_path)
+            except OSError:
+                pass
+    # The review's matrices are tiny (a few segments x 400): BLAS threads only
+    # wait on each other on a busy 2-core machine (k-NN step 41 ms -> <1 ms).
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+    # At review time drafts are embedded directly: a user's text is never cached.
+    return SemanticLayer(model, _direct(embeddings))
+
+
+def _direct(embeddings):
+    import numpy as np
+
+    def embed(texts):
+        return np.asarray(embeddings.embed_documents(list(texts)), dtype=np.float32)
+
+    return embed

@@ -1,0 +1,62 @@
+"""Vectors of fixed training texts, cached on disk by embedder name and the
+hash of each text, so the review classifier trains in seconds at start-up
+instead of re-embedding the whole bank. Only bank texts (public, invented
+examples) are ever cached: never a user's draft."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+class CachedVectors:
+    def __init__(self, embedder, cache_dir: Path | None, batch: int = 32) -> None:
+        self.embedder = embedder
+        self.name = getattr(embedder, "name", type(embedder).__name__)
+        self.batch = batch
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in self.name)
+        self.path = cache_dir / f"review-vectors-{safe}.npz" if cache_dir else None
+        self._cache: dict[str, np.ndarray] = {}
+        self._dirty = False
+        if self.path and self.path.exists():
+            try:
+                with np.load(self.path) as data:
+                    self._cache = dict(zip(data["keys"].tolist(), data["vectors"]))
+            except (OSError, ValueError, KeyError):
+                self._cache = {}  # a torn or foreign file: embed again
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        keys = [_key(t) for t in texts]
+        missing = sorted({k: t for k, t in zip(keys, texts) if k not in self._cache}.items())
+        for i in range(0, len(missing), self.batch):
+            chunk = missing[i:i + self.batch]
+            vectors = self.embedder.embed_documents([t for _, t in chunk])
+            for (k, _), v in zip(chunk, vectors):
+                self._cache[k] = np.asarray(v, dtype=np.float32)
+            self._dirty = True
+        if self._dirty:
+            self.save()
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.vstack([self._cache[k] for k in keys])
+
+    def save(self) -> None:
+        if not self.path or not self._dirty:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(self.path.name + f".{os.getpid()}.tmp.npz")
+            keys = list(self._cache)
+            np.savez(tmp, keys=np.array(keys), vectors=np.vstack([self._cache[k] for k in keys]))
+            tmp.replace(self.path)
+            self._dirty = False
+        except OSError:
+            pass  # a read-only data dir only costs the embedding time

@@ -1,0 +1,105 @@
+"""Normalisation before matching (issue 12): ten obfuscation tricks on a
+confidential and an offensive sentence of our own are caught, and findings
+keep offsets into the ORIGINAL text. Fast: the catalogue is read from the
+knowledge files, no model is loaded (patterns only)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.catalogue import Catalogue
+from bot.core.review import Reviewer
+from bot.core.review.normalise import Normalised, fold_accents
+from bot.core.review.text import Draft
+
+REPO = Path(__file__).resolve().parent.parent
+
+CYRILLIC = str.maketrans("aeopcxiAEOPCXI", "аеорсхіАЕОРСХІ")
+FULLWIDTH = {c: chr(ord(c) + 0xFEE0) for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+BOLD = {c: chr(0x1D41A + ord(c) - ord("a")) for c in "abcdefghijklmnopqrstuvwxyz"}
+LEET = str.maketrans("aeiost", "4310$7")
+
+
+def homoglyphs(w): return w.translate(CYRILLIC)
+def spaced(w): return " ".join(w)
+def leetspeak(w): return w.translate(LEET)
+def fullwidth(w): return "".join(FULLWIDTH.get(c, c) for c in w)
+def combining(w): return "".join(c + "\u0301" if c in "aeiou" else c + "\u0308" for c in w)
+def zero_width(w): return "\u200b".join(w)
+def dotted(w): return ".".join(w)
+def math_bold(w): return "".join(BOLD.get(c, c) for c in w)
+def soft_hyphen_mixed_case(w): return "\u00ad".join(c.upper() if i % 2 else c for i, c in enumerate(w))
+def hyphen_leet(w): return "-".join(w.translate(LEET))
+
+
+TRICKS = [homoglyphs, spaced, leetspeak, fullwidth, combining, zero_width, dotted, math_bold,
+          soft_hyphen_mixed_case, hyphen_leet]
+
+# (rule, template with {w}, the word to obfuscate)
+CASES = [
+    ("confidential", "Let op, dit is {w}: de afdeling gaat per 1 januari dicht, nog niks zeggen hoor", "vertrouwelijk"),
+    ("confidential", "Sharing this with you all, strictly {w}: the board wants to cut the programme", "confidential"),
+    ("offensive", "Die nieuwe teamleider is echt een {w}, ik trek het niet meer", "klootzak"),
+    ("offensive", "honestly our dean is such an {w}, can't believe it", "asshole"),
+]
+
+
+@pytest.fixture(scope="module")
+def reviewer():
+    from bot.container import load_organisations
+    from ingest.documents import load_knowledge
+
+    knowledge = REPO / "knowledge"
+    return Reviewer(Catalogue(load_knowledge(knowledge).passages, load_organisations(knowledge)))
+
+
+@pytest.mark.parametrize("trick", TRICKS, ids=[t.__name__ for t in TRICKS])
+@pytest.mark.parametrize("rule,template,word", CASES, ids=[f"{c[0]}-{c[2]}" for c in CASES])
+def test_obfuscated_words_are_caught(reviewer, trick, rule, template, word):
+    hidden = trick(word)
+    assert hidden != word
+    text = template.format(w=hidden)
+    plain = reviewer.review(template.format(w=word), ["leiden", "rocwb"])
+    result = reviewer.review(text, ["leiden", "rocwb"])
+    hits = [f for f in result.findings if f.rule == rule and f.severity == "high"]
+    assert hits, (trick.__name__, text, result.findings)
+    assert result.verdict == plain.verdict == "do_not_post"
+    for f in result.findings:
+        assert text[f.start:f.end] == f.excerpt
+    # the finding covers the obfuscated word itself in the original text
+    start = text.index(hidden)
+    assert any(f.start <= start and f.end >= start + len(hidden) for f in hits), hits
+
+
+def test_offsets_map_back_through_every_fold():
+    text = "Ｈｉ! v e r t r o u w e l i j k en ver\u200btrou\u200dwelijk, 𝐯𝐞𝐫𝐭𝐫𝐨𝐮𝐰𝐞𝐥𝐢𝐣𝐤 vеrtrоuwеlijk v3rtr0uw3l1jk"
+    d = Draft(text)
+    assert d.text.count("vertrouwelijk") == 5
+    pos = 0
+    for _ in range(5):
+        i = d.text.index("vertrouwelijk", pos)
+        s, e = d.to_original(i, i + len("vertrouwelijk"))
+        original = text[s:e]
+        assert Draft(original).text == "vertrouwelijk", original
+        pos = i + 1
+
+
+def test_identifiers_and_ordinary_text_are_left_alone():
+    text = ("Mail jan.devries@gmail.com of @sanne, IBAN NL91ABNA0417164300, studentnummer s1234567, "
+            "BSN 111222333, tel 06-12345678, week5, COVID-19, B2.14, mp3, 4 you. A B C.")
+    assert Draft(text).text == text
+    assert Normalised("plain ascii text, nothing to do").identity
+
+
+def test_accents_fold_but_words_keep_their_letters():
+    assert fold_accents("privé geïrriteerd coördinator") == "prive geirriteerd coordinator"
+    assert Draft("Ik ben zó geïrriteerd").text == "Ik ben zo geirriteerd"
+
+
+def test_a_spaced_list_of_initials_stays_short():
+    # Three single letters are not a hidden word; four or more are joined.
+    assert Draft("groep a b c gaat eerst").text == "groep a b c gaat eerst"
+    assert Draft("k u t school").text == "k u t school"
+    assert Draft("dit is k u t s").text == "dit is kuts"

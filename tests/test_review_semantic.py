@@ -1,0 +1,189 @@
+"""The review's semantic layer with fakes of the core's ports (a deterministic
+bag-of-words embedder): training from a small bank, thresholds by
+cross-validation, merging with the patterns, confidence in the JSON,
+segmenting, the bank parser and the bank scorer. Fast: no model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.core.catalogue import Catalogue
+from bot.core.review import RULE_IDS, Reviewer
+from bot.core.review.bank import BankError, parse_bank
+from bot.core.review.engine import merge_semantic
+from bot.core.review.rules import Hit
+from bot.core.review.segments import segments
+from bot.core.review.semantic import SemanticHit, SemanticLayer, bank_fingerprint, train
+from bot.evaluation.review_eval import score_bank
+from bot.infra.vector_cache import CachedVectors
+from tests.fakes import FakeEmbedder
+
+REPO = Path(__file__).resolve().parent.parent
+
+# A small synthetic bank: referral links are advertising, "hearing that" rumours
+# are accuracy; clean drafts talk about the same things without the problem.
+FILLER = ["Great week with the team.", "Lots of coffee and good talks.", "Fijne dag allemaal.",
+          "Tomorrow we continue with the next block.", "Thanks to everyone who joined."]
+ADVERTS = ["via my personal link you get the first month free", "use my referral link for a free month of the app",
+           "met mijn persoonlijke link krijg je de eerste maand gratis", "sign up via my link and we both get a discount",
+           "click my affiliate link for a free trial month", "mijn link in bio geeft je een maand gratis"]
+RUMOURS = ["hearing from several people that the campus will close", "dat hoor je overal, de opleiding stopt",
+           "people keep telling me the department is shutting down", "word is the programme will be cancelled",
+           "iedereen zegt dat de locatie dichtgaat", "several colleagues say the faculty is closing next year"]
+CLEAN = ["Read the official announcement on the university website.", "The new course starts in September.",
+         "Congratulations to Sanne, who agreed to share her award.", "Our open day was a great success.",
+         "De nieuwe cursus begint in september.", "Lees het persbericht op de website van de universiteit."]
+
+
+def _bank_yaml() -> dict:
+    drafts = []
+    n = 0
+    for rule, spans in (("advertising", ADVERTS), ("accuracy", RUMOURS)):
+        for i, span in enumerate(spans):
+            n += 1
+            text = f"{FILLER[i % 5]} {span}. {FILLER[(i + 2) % 5]}"
+            drafts.append({"id": f"t{n}", "text": text, "verdict": "caution", "clean": False,
+                           "findings": [{"rule": rule, "span": span, "severity": "medium"}]})
+    for i, text in enumerate(CLEAN * 2):
+        n += 1
+        drafts.append({"id": f"t{n}", "text": f"{text} {FILLER[i % 5]}", "findings": [], "verdict": "ok",
+                       "clean": True})
+    return {"split": "dev", "drafts": drafts}
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    from bot.container import load_organisations
+    from ingest.documents import load_knowledge
+
+    knowledge = REPO / "knowledge"
+    return Catalogue(load_knowledge(knowledge).passages, load_organisations(knowledge))
+
+
+@pytest.fixture(scope="module")
+def bank():
+    return parse_bank(_bank_yaml(), RULE_IDS)
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    return FakeEmbedder()
+
+
+@pytest.fixture(scope="module")
+def model(bank, embedder):
+    embed = lambda texts: np.array(embedder.embed_documents(list(texts)))  # noqa: E731
+    return train(bank, RULE_IDS, embed, embedder.name, Reviewer._hits)
+
+
+def test_the_bank_parser_checks_spans_and_rules():
+    data = _bank_yaml()
+    assert len(parse_bank(data, RULE_IDS)) == len(data["drafts"])
+    bad = {"drafts": [{"id": "x", "text": "hello there", "findings": [{"rule": "privacy", "span": "absent"}]}]}
+    with pytest.raises(BankError):
+        parse_bank(bad, RULE_IDS)
+    unknown = {"drafts": [{"id": "x", "text": "hello", "findings": [{"rule": "gossip", "span": "hello"}]}]}
+    with pytest.raises(BankError):
+        parse_bank(unknown, RULE_IDS)
+
+
+def test_segments_cover_sentences_and_cut_long_ones():
+    text = "Hoi! " + "Dit is een zin over de open dag, met koffie en taart en heel veel bezoekers " * 8 + ". Klaar."
+    segs = segments(text)
+    assert all(s.end - s.start <= 260 for s in segs)
+    assert all(text[s.start:s.end] == s.text for s in segs)
+    assert segs[0].start == 0  # "Hoi!" is joined to a neighbour, not lost
+    assert len(segments("x" * 40_000)) <= 400
+
+
+def test_training_learns_thresholds_and_positives(model):
+    assert model.info["positives"]["advertising"] >= 6
+    assert model.info["positives"]["accuracy"] >= 6
+    j = RULE_IDS.index("advertising")
+    assert 0.5 <= model.thresholds[j] < 1.0
+    assert model.severe[j] >= model.thresholds[j]
+    # rules without examples can never fire
+    assert model.thresholds[RULE_IDS.index("logo")] >= 0.9
+
+
+def test_the_layer_flags_a_paraphrase_and_leaves_clean_text_alone(model, embedder, catalogue):
+    embed = lambda texts: np.array(embedder.embed_documents(list(texts)))  # noqa: E731
+    layer = SemanticLayer(model, embed)
+    reviewer = Reviewer(catalogue, semantic=layer)
+    text = "Nice week everyone. You get the first month free via my personal link to the app!"
+    result = reviewer.review(text, ["leiden", "rocwb"])
+    ads = [f for f in result.findings if f.rule == "advertising"]
+    assert ads and ads[0].confidence is not None and 0.0 < ads[0].confidence <= 1.0
+    assert text[ads[0].start:ads[0].end] == ads[0].excerpt
+    assert "confidence" in ads[0].to_dict()
+    calm = reviewer.review("The new course starts in September. Read the announcement on the website.",
+                           ["leiden", "rocwb"])
+    assert not [f for f in calm.findings if f.severity in ("medium", "high")]
+
+
+def test_long_drafts_embed_within_a_budget(model, embedder):
+    calls = []
+
+    def embed(texts):
+        calls.append(list(texts))
+        return np.array(embedder.embed_documents(list(texts)))
+
+    layer = SemanticLayer(model, embed, budget_chars=500)
+    from bot.core.review.text import Draft
+
+    long = " ".join(f"Sentence number {i} about the open day and the coffee." for i in range(400))
+    layer.hits(Draft(long), [])
+    assert calls and sum(len(t) for t in calls[0]) <= 500 + 260
+
+
+def test_merge_keeps_low_pattern_hits_low_and_upgrades_medium_ones():
+    low = Hit("privacy", "photo", "low", 10, 20)
+    medium = Hit("privacy", "photo", "medium", 40, 50)
+    semantic = [SemanticHit("privacy", "high", 0, 30, 0.9), SemanticHit("privacy", "high", 35, 60, 0.95),
+                SemanticHit("accuracy", "medium", 70, 90, 0.8)]
+    merged = merge_semantic([low, medium], semantic)
+    by_start = {h.start: h for h in merged}
+    assert by_start[10].severity == "low" and by_start[10].confidence == 0.9
+    assert by_start[40].severity == "high" and (by_start[40].start, by_start[40].end) == (40, 50)
+    assert by_start[70].rule == "accuracy" and by_start[70].kind == "semantic"
+
+
+def test_vectors_are_cached_by_text_and_embedder(tmp_path, embedder):
+    cached = CachedVectors(embedder, tmp_path)
+    before = embedder.texts_embedded
+    a = cached(["een", "twee", "een"])
+    assert embedder.texts_embedded - before == 2
+    again = CachedVectors(embedder, tmp_path)(["twee", "een"])
+    assert embedder.texts_embedded - before == 2  # read from disk
+    assert np.allclose(again[1], a[0])
+
+
+def test_the_fingerprint_follows_the_bank_and_the_embedder(bank):
+    assert bank_fingerprint(bank, "a") != bank_fingerprint(bank, "b")
+    assert bank_fingerprint(bank, "a") != bank_fingerprint(bank[:-1], "a")
+
+
+def test_score_bank_counts_rules_verdicts_and_clean_alarms(bank, model, embedder, catalogue):
+    embed = lambda texts: np.array(embedder.embed_documents(list(texts)))  # noqa: E731
+    reviewer = Reviewer(catalogue, semantic=SemanticLayer(model, embed))
+    result = score_bank(lambda text, org: reviewer.review(text, None), bank)
+    assert result["drafts"] == len(bank)
+    assert result["clean_drafts"] == sum(d.clean for d in bank)
+    adv = result["per_rule"]["advertising"]
+    assert adv["expected"] == 6 and adv["recall"] is not None
+    assert 0.0 <= result["verdict_accuracy"] <= 1.0
+    assert isinstance(result["clean_false_alarms"], int)
+
+
+def test_a_confident_near_miss_turns_a_pattern_alarm_into_a_hint_but_never_an_identifier():
+    photo = Hit("privacy", "photo", "medium", 5, 10)
+    phone = Hit("personal_data", "phone", "medium", 20, 30)
+    merged = merge_semantic([photo, phone], [SemanticHit("privacy", "low", 0, 15, 0.01, clear=True),
+                                             SemanticHit("personal_data", "low", 15, 35, 0.01, clear=True)])
+    by_rule = {h.rule: h for h in merged}
+    assert by_rule["privacy"].severity == "low" and by_rule["privacy"].confidence == 0.01
+    assert by_rule["personal_data"].severity == "medium"   # the exact detectors are never overruled
+    assert len(merged) == 2
