@@ -43,5 +43,8 @@ eval: setup
 bench: setup
 	$(BIN)/socialpolicy bench
 
+lint: setup
+	$(BIN)/ruff check bot ingest tests bench
+
 clean:
 	rm -rf data .pytest_cache

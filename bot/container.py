@@ -39,13 +39,14 @@ def build_store(settings: Settings, embeddings=None):
 def ingest(settings: Settings, store=None, show_progress: bool | None = None):
     from ingest.pipeline import run_ingest
 
-    store = store or build_store(settings)
-    report = run_ingest(settings.knowledge_dir, store, show_progress=show_progress)
-    # Fit the router now, so that servers starting on this data only load it.
     from ingest.documents import load_knowledge
 
+    store = store or build_store(settings)
+    # Fit the router before the new generation is published, so servers that
+    # switch to it only load the fit.
     catalogue = Catalogue(load_knowledge(settings.knowledge_dir).passages, load_organisations(settings.knowledge_dir))
     build_router(settings, catalogue, store.embeddings, show_progress=bool(show_progress))
+    report = run_ingest(settings.knowledge_dir, store, show_progress=show_progress)
     return report, store
 
 
@@ -84,14 +85,18 @@ def build_router(settings: Settings, catalogue: Catalogue, embeddings, show_prog
     from bot.core.routing import Router, RouterPolicy
     from bot.infra.embedders import embedder_id
     from bot.infra.router_fit import fit_router, load_router, query_vectors, router_fingerprint, save_router
-    from bot.question_bank import bank_orgs, guideline_descriptions, load_bank
+    from bot.question_bank import guideline_descriptions, load_bank
 
     questions = load_bank(settings.knowledge_dir, catalogue, splits=("dev",))
     if not questions or not any(not q.out_of_scope for q in questions):
         return None
     name = embedder_id(embeddings)
     policy = RouterPolicy()
-    descriptions = guideline_descriptions(catalogue, load_quiz_data(settings.knowledge_dir), bank_orgs(questions))
+    # Only guidelines the bank asks about are classes; a new document without
+    # a bank leaves the router as it is (and so needs no new fit).
+    labelled = {q.guideline for q in questions}
+    descriptions = [(text, key) for text, key in guideline_descriptions(catalogue, load_quiz_data(settings.knowledge_dir))
+                    if key in labelled]
     fingerprint = router_fingerprint(questions, descriptions, name, policy)
     # Keyed by everything the fit depends on, so any data dir may share it.
     path = settings.cache_dir / "router" / f"router-{fingerprint}.npz"

@@ -97,36 +97,25 @@ def load_bank(knowledge_dir: Path, catalogue: Catalogue, splits: Sequence[str] =
     return out
 
 
-def bank_orgs(questions: Iterable[BankQuestion]) -> set[str]:
-    """The organisations the bank has in-scope questions for."""
-    return {q.org for q in questions if q.org}
-
-
 def bank_fingerprint(questions: Iterable[BankQuestion], *extra: str) -> str:
     blob = json.dumps([[q.text, q.guideline, q.split] for q in questions] + list(extra), ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
-def guideline_descriptions(catalogue: Catalogue, quiz: dict[str, dict],
-                           orgs: Iterable[str] | None = None) -> list[tuple[str, str]]:
+def guideline_descriptions(catalogue: Catalogue, quiz: dict[str, dict]) -> list[tuple[str, str]]:
     """(text, guideline key) pairs that describe guidelines in their own
     words: the verbatim passages, their summaries and search words, and the
     onboarding quiz's scenarios. The router always trains on them, so a
-    guideline has some examples even where the bank has few. `orgs`: only
-    those organisations (the ones with a bank); a document added without a
-    bank is answered by retrieval and does not make the router fit again."""
-    wanted = set(orgs) if orgs is not None else None
+    guideline has some examples even where the bank has few."""
     out: dict[tuple[str, str], None] = {}
     for p in catalogue.passages:
-        if wanted is not None and p.org not in wanted:
-            continue
         for text in (p.topics if p.kind == "topics" else p.text, p.summary_en, p.summary_nl):
             if text:
                 out[(text, p.guideline)] = None
     for org, data in quiz.items():
         for scenario in data.get("scenarios") or ():
             cites = scenario.get("cite") or ()
-            if not cites or org not in catalogue.organisations or wanted is not None and org not in wanted:
+            if not cites or org not in catalogue.organisations:
                 continue
             try:
                 key, _ = resolve(catalogue, org, cites[0])

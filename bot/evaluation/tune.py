@@ -33,14 +33,16 @@ def fold_routers(assistant, settings, k: int = 5):
     """The dev bank and, per fold, a router fitted without that fold."""
     from bot.container import MAX_FALSE_ABSTENTION, load_quiz_data
     from bot.infra.embedders import embedder_id
-    from bot.question_bank import bank_orgs, guideline_descriptions
+    from bot.question_bank import guideline_descriptions
 
     catalogue = assistant.catalogue
     bank = load_bank(settings.knowledge_dir, catalogue, splits=("dev",))
     embeddings = assistant.answerer.retriever.embedder
     embeddings = getattr(embeddings, "embedder", embeddings)
     name = embedder_id(embeddings)
-    descriptions = guideline_descriptions(catalogue, load_quiz_data(settings.knowledge_dir), bank_orgs(bank))
+    labelled = {q.guideline for q in bank}
+    descriptions = [(text, key) for text, key in guideline_descriptions(catalogue, load_quiz_data(settings.knowledge_dir))
+                    if key in labelled]
     vectors = query_vectors([q.text for q in bank], embeddings, settings.cache_dir)
     described = query_vectors([t for t, _ in descriptions], embeddings, settings.cache_dir)
     routers = []
