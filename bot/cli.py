@@ -23,9 +23,47 @@ app = typer.Typer(
 MAX_DRAFT_CHARS = 40_000
 
 
-class Org(str, Enum):
-    leiden = "leiden"
-    rocwb = "rocwb"
+def _knowledge_orgs(knowledge_dir: Path) -> list[str]:
+    """The organisation ids in the knowledge base (from document metadata only)."""
+    from bot.knowledge import load_organisations
+
+    return sorted(load_organisations(knowledge_dir))
+
+
+def _org(settings, org: str | None) -> str | None:
+    """`--org`: any organisation in the knowledge base; anything else exits 2."""
+    if org is None:
+        return None
+    from bot.knowledge import KnowledgeError
+
+    try:
+        orgs = _knowledge_orgs(settings.knowledge_dir)
+    except (KnowledgeError, OSError) as exc:
+        fail(str(exc))
+    if org not in orgs:
+        fail(f"unknown organisation {org!r} for --org; choose one of: {', '.join(orgs)}")
+    return org
+
+
+@app.callback()
+def _organisations_from_knowledge(ctx: typer.Context) -> None:
+    """Answers questions about, and reviews drafts against, the social media code of conduct."""
+    # Runs before a command parses its options and shows --help: every
+    # --org lists the organisations of the knowledge base.
+    def visit(command) -> None:
+        for param in command.params:
+            if param.name == "org":
+                param.metavar = "[" + "|".join(orgs) + "]"
+        for sub in getattr(command, "commands", {}).values():
+            visit(sub)
+
+    try:
+        from bot.settings import Settings
+
+        orgs = _knowledge_orgs(Settings().knowledge_dir)
+    except Exception:  # bad settings or knowledge: the command itself reports them
+        return
+    visit(ctx.command)
 
 
 class Channel(str, Enum):
@@ -102,14 +140,14 @@ def ask(
     question: Optional[str] = typer.Argument(None, help="The question, in Dutch or English."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     batch: Optional[str] = typer.Option(None, "--batch", help="Read one question per line from FILE ('-' for stdin)."),
-    org: Optional[Org] = typer.Option(None, "--org", help="Limit to one organisation."),
+    org: Optional[str] = typer.Option(None, "--org", help="Limit to one organisation."),
 ) -> None:
     """Answer a question about the social media guidelines, with citations."""
     from bot.core.answering import InvalidQuestion, validate_question
 
     settings = _settings()
     _setup_logging(settings)
-    org_id = org.value if org else None
+    org_id = _org(settings, org)
     if batch is not None:
         if question is not None:
             fail("give either a QUESTION or --batch, not both")
@@ -167,7 +205,7 @@ def review(
     file: Optional[Path] = typer.Option(None, "--file", "-f", help="Read the draft from this file."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     batch: bool = typer.Option(False, "--batch", help='Read JSON lines {"text": "..."} and print one result per line.'),
-    org: Optional[Org] = typer.Option(None, "--org", help="Limit to one organisation."),
+    org: Optional[str] = typer.Option(None, "--org", help="Limit to one organisation."),
     image: Optional[Path] = typer.Option(None, "--image", help="Check this photo (JPEG, PNG, WebP, HEIC); a draft "
                                          "given with '-' or --file is its caption."),
     blur_out: Optional[Path] = typer.Option(None, "--blur-out", help="With --image: write a safe copy here (faces "
@@ -176,7 +214,7 @@ def review(
     """Review a draft post, or a photo, before you publish it. Neither is ever stored or logged."""
     settings = _settings()
     _setup_logging(settings)
-    org_id = org.value if org else None
+    org_id = _org(settings, org)
     if file is not None and source not in (None, "-"):
         fail("give either '-' or --file, not both")
     if blur_out is not None and image is None:
@@ -324,14 +362,14 @@ app.add_typer(onboarding_app, name="onboarding")
 
 @onboarding_app.command("quiz")
 def onboarding_quiz(
-    org: Org = typer.Option(..., "--org", help="The organisation whose quiz to print."),
+    org: str = typer.Option(..., "--org", help="The organisation whose quiz to print."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     lang: Lang = typer.Option(Lang.nl, "--lang", help="Language of the scenarios."),
 ) -> None:
     """Print the scenario quiz of an organisation."""
     settings = _settings()
     _setup_logging(settings)
-    quiz = _assistant(settings).onboarding.quiz(org.value, lang.value)
+    quiz = _assistant(settings).onboarding.quiz(_org(settings, org), lang.value)
     if as_json:
         _print_json(quiz.to_dict())
         return
@@ -354,7 +392,8 @@ def onboarding_report() -> None:
 
 @app.command()
 def onboard(
-    org: Optional[Org] = typer.Option(None, "--org", help="Your organisation (default: the configured one, else asked)."),
+    org: Optional[str] = typer.Option(None, "--org",
+                                      help="Your organisation (default: the configured one, else asked)."),
     lang: Lang = typer.Option(Lang.nl, "--lang", help="Language of the tour and quiz."),
     user: Optional[str] = typer.Option(None, "--user", help="Name to record your progress under (default: your login)."),
 ) -> None:
@@ -363,7 +402,7 @@ def onboard(
     _setup_logging(settings)
     from bot.channels.terminal_onboarding import run_onboard
 
-    code = run_onboard(_assistant(settings), org.value if org else settings.default_org, lang.value, user)
+    code = run_onboard(_assistant(settings), _org(settings, org) or settings.default_org, lang.value, user)
     raise typer.Exit(code)
 
 

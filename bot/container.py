@@ -9,35 +9,14 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from bot.yamlio import read_yaml
-
 from bot.core.answering import Answerer, RetrievalConfig, Retriever
 from bot.core.assistant import Assistant
 from bot.core.catalogue import Catalogue
 from bot.core.quoting import Quoter
-from bot.core.models import OrganisationInfo
+from bot.knowledge import Knowledge, load_organisations  # noqa: F401 - load_organisations is imported from here
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
-
-
-def load_organisations(knowledge_dir: Path) -> dict[str, OrganisationInfo]:
-    out: dict[str, OrganisationInfo] = {}
-    for meta_path in sorted((knowledge_dir / "documents").glob("*.yaml")):
-        meta = read_yaml(meta_path) or {}
-        contact = meta.get("contact") or {}
-        out[meta["id"]] = OrganisationInfo(
-            org=meta["id"],
-            organisation=meta["organisation"],
-            organisation_en=meta.get("organisation_en", meta["organisation"]),
-            document=meta["title"],
-            collective_agreement=meta.get("collective_agreement"),
-            contact_nl=contact.get("nl", ""),
-            contact_en=contact.get("en", contact.get("nl", "")),
-        )
-    return out
 
 
 @dataclass
@@ -72,20 +51,12 @@ def ingest(settings: Settings, store=None, show_progress: bool | None = None):
 
 
 def load_quiz_data(knowledge_dir: Path) -> dict[str, dict]:
-    out: dict[str, dict] = {}
-    for path in sorted((knowledge_dir / "quiz").glob("*.yaml")):
-        data = read_yaml(path) or {}
-        out[data.get("organisation", path.stem)] = data
-    return out
+    return Knowledge(knowledge_dir).quiz()
 
 
 def load_guideline_notes(knowledge_dir: Path) -> dict[str, dict]:
     """knowledge/guidelines/<document>.yaml, by document id."""
-    out = {}
-    for path in sorted((knowledge_dir / "guidelines").glob("*.yaml")):
-        data = read_yaml(path) or {}
-        out[data.get("document", path.stem)] = data
-    return out
+    return Knowledge(knowledge_dir).guideline_notes()
 
 
 def build_quoter(knowledge_dir: Path, catalogue: Catalogue, organisations) -> tuple[Quoter, dict]:

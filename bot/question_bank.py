@@ -18,6 +18,7 @@ from typing import Iterable, Sequence
 
 from bot.core.catalogue import Catalogue, UnknownGuideline
 from bot.core.routing import OUT_OF_SCOPE
+from bot.knowledge import Knowledge
 from bot.yamlio import read_yaml
 
 SPLITS = ("dev", "test")
@@ -62,7 +63,7 @@ def resolve(catalogue: Catalogue, org: str, cite: dict) -> tuple[str, dict]:
 
 
 def bank_files(knowledge_dir: Path) -> list[Path]:
-    return sorted((knowledge_dir / "questions").glob("*.yaml"))
+    return Knowledge(knowledge_dir).question_files()
 
 
 def load_bank(knowledge_dir: Path, catalogue: Catalogue, splits: Sequence[str] = SPLITS) -> list[BankQuestion]:

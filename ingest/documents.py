@@ -1,27 +1,25 @@
 """Read policy documents and their metadata from knowledge/ and cut them into
 structure-aware passages.
 
-A document is a text file (.txt, .md or .html) with a YAML file of the same
-stem beside it. Adding a document needs no code: drop both files into
+A document is a policy file (.txt, .md, .html, .pdf or .docx) with a YAML file
+of the same stem beside it (read by bot/knowledge.py; PDF and DOCX become
+lines with `#` headings and `•` items in bot/infra/document_formats.py). Adding a document needs no code: drop both files into
 knowledge/documents/ and run `socialpolicy ingest`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html.parser
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from bot.yamlio import read_yaml
-
 from bot.core.models import OrganisationInfo, Passage
+# The reader of knowledge/ (re-exported: older callers import them from here).
+from bot.knowledge import (SUPPORTED_SUFFIXES, Knowledge, KnowledgeError, Source, load_meta,  # noqa: F401
+                           organisation_info, read_text)
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm")
 CITABLE_ROLES = {"policy"}
 
 _BULLET = re.compile(r"^\s*[•\-\*·▪◦]\s+(?P<text>.+)$")
@@ -30,10 +28,6 @@ _MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
 # A sentence ends at . ! or ? (optionally closed by a bracket or quote) before
 # whitespace and a capital, digit or opening quote.
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][)\"'’”]))\s+(?=[A-Z0-9ÀÉÈÖÜ\"'‘“(])")
-
-
-class KnowledgeError(ValueError):
-    """The knowledge base is inconsistent (bad metadata, a missing marker…)."""
 
 
 @dataclass
@@ -56,93 +50,7 @@ class Document:
         return self.meta["id"]
 
     def info(self) -> OrganisationInfo:
-        contact = self.meta.get("contact") or {}
-        return OrganisationInfo(
-            org=self.meta["id"],
-            organisation=self.meta["organisation"],
-            organisation_en=self.meta.get("organisation_en", self.meta["organisation"]),
-            document=self.meta["title"],
-            collective_agreement=self.meta.get("collective_agreement"),
-            contact_nl=contact.get("nl", ""),
-            contact_en=contact.get("en", contact.get("nl", "")),
-        )
-
-
-# --------------------------------------------------------------------------- reading
-
-def read_text(path: Path) -> str:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise KnowledgeError(f"{path}: not UTF-8 text ({exc})") from exc
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if path.suffix.lower() in (".html", ".htm"):
-        text = _html_to_text(text)
-    return text
-
-
-class _HtmlText(html.parser.HTMLParser):
-    """Block-level HTML to lines: headings become markdown headings, list items
-    bullets, so the same structure rules apply."""
-
-    BLOCKS = {"p", "div", "br", "section", "article", "tr", "ul", "ol"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.lines: list[str] = []
-        self.buf: list[str] = []
-        self.prefix = ""
-        self.skip = 0
-
-    def flush(self) -> None:
-        line = " ".join("".join(self.buf).split())
-        if line:
-            self.lines.append(self.prefix + line)
-            self.lines.append("")
-        self.buf, self.prefix = [], ""
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "nav", "footer"):
-            self.skip += 1
-        elif re.fullmatch(r"h[1-6]", tag):
-            self.flush()
-            self.prefix = "#" * int(tag[1]) + " "
-        elif tag == "li":
-            self.flush()
-            self.prefix = "• "
-        elif tag in self.BLOCKS:
-            self.flush()
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style", "nav", "footer"):
-            self.skip = max(0, self.skip - 1)
-        elif re.fullmatch(r"h[1-6]", tag) or tag == "li" or tag in self.BLOCKS:
-            self.flush()
-
-    def handle_data(self, data):
-        if not self.skip:
-            self.buf.append(data)
-
-
-def _html_to_text(source: str) -> str:
-    parser = _HtmlText()
-    parser.feed(source)
-    parser.flush()
-    return "\n".join(parser.lines)
-
-
-def load_meta(path: Path) -> dict:
-    meta_path = path.with_suffix(".yaml")
-    if not meta_path.exists():
-        raise KnowledgeError(f"{path.name}: metadata file {meta_path.name} is missing")
-    meta = read_yaml(meta_path) or {}
-    for key in ("id", "organisation", "title", "language"):
-        if not meta.get(key):
-            raise KnowledgeError(f"{meta_path.name}: '{key}' is required")
-    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", str(meta["id"])):
-        raise KnowledgeError(f"{meta_path.name}: id must be lower-case letters, digits, - or _")
-    return meta
+        return organisation_info(self.meta)
 
 
 # --------------------------------------------------------------------------- structure
@@ -261,10 +169,7 @@ class Annotations:
 
 
 def load_annotations(root: Path, doc_id: str) -> Annotations:
-    path = root / "guidelines" / f"{doc_id}.yaml"
-    if not path.exists():
-        return Annotations((), {})
-    data = read_yaml(path) or {}
+    data = Knowledge(root).guideline_notes().get(doc_id) or {}
     return Annotations(tuple(data.get("basis_cao") or ()), data.get("sections") or {})
 
 
@@ -358,8 +263,7 @@ def document_passages(doc: Document, annotations: Annotations) -> list[Passage]:
 
 def cao_passages(root: Path, documents: dict[str, Document]) -> list[Passage]:
     out: list[Passage] = []
-    for path in sorted((root / "cao").glob("*.yaml")):
-        data = read_yaml(path) or {}
+    for path, data in Knowledge(root).cao():
         doc = documents.get(data.get("document", ""))
         if doc is None:
             raise KnowledgeError(f"{path.name}: document {data.get('document')!r} is not in knowledge/documents")
@@ -384,8 +288,7 @@ def cao_passages(root: Path, documents: dict[str, Document]) -> list[Passage]:
 
 def cao_articles(root: Path) -> dict[str, dict]:
     articles: dict[str, dict] = {}
-    for path in sorted((root / "cao").glob("*.yaml")):
-        data = read_yaml(path) or {}
+    for _, data in Knowledge(root).cao():
         for art in data.get("articles") or ():
             articles[art["id"]] = {**art, "agreement": data["agreement"], "document": data.get("document")}
     return articles
@@ -402,20 +305,11 @@ class KnowledgeBase:
 
 
 def load_documents(root: Path) -> dict[str, Document]:
-    docs_dir = root / "documents"
-    if not docs_dir.is_dir():
-        raise KnowledgeError(f"{docs_dir}: no documents folder")
     documents: dict[str, Document] = {}
-    for path in sorted(docs_dir.iterdir()):
-        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            continue
-        meta = load_meta(path)
-        if meta["id"] in documents:
-            raise KnowledgeError(f"{path.name}: id {meta['id']!r} is used twice")
-        text = read_text(path)
-        documents[meta["id"]] = Document(path, meta, text, parse_structure(text, meta, path.name))
-    if not documents:
-        raise KnowledgeError(f"{docs_dir}: no documents ({', '.join(SUPPORTED_SUFFIXES)})")
+    for source in Knowledge(root).sources():
+        text = read_text(source.path)
+        documents[source.id] = Document(source.path, source.meta, text,
+                                        parse_structure(text, source.meta, source.path.name))
     return documents
 
 

@@ -154,9 +154,22 @@ class OrganisationInfo:
     collective_agreement: str | None
     contact_nl: str
     contact_en: str
+    # For the chat channels, from the same metadata: how staff name it in
+    # chat ("for Leiden"), words of its name that are also everyday words
+    # ("dit kan leiden tot…"), and example questions for help texts.
+    short_name: str = ""
+    everyday_words: tuple[str, ...] = ()
+    examples_nl: tuple[str, ...] = ()
+    examples_en: tuple[str, ...] = ()
 
     def contact(self, language: Language) -> str:
         return self.contact_en if language == "en" else self.contact_nl
+
+    def name(self, language: Language) -> str:
+        return self.organisation_en if language == "en" else self.organisation
+
+    def examples(self, language: Language) -> tuple[str, ...]:
+        return self.examples_en if language == "en" else self.examples_nl
 
 
 def as_plain(obj) -> dict:

@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-import yaml
-
 from bot.evaluation.evaluate import DEFAULT_KNOWLEDGE, norm
 
 CHUNK_SIZE = 500
@@ -50,19 +48,19 @@ def make_hf_embeddings(model_path: Path | None = None):
 
 
 def load_raw_documents(knowledge_dir: Path | None = None) -> list:
-    """Every knowledge/documents/*.txt as one LangChain Document, verbatim.
+    """Every policy document as one LangChain Document, verbatim (the text
+    of a PDF or Word file).
     Metadata: the source file and the organisation id from its YAML file."""
     from langchain_core.documents import Document
 
-    root = Path(knowledge_dir or DEFAULT_KNOWLEDGE) / "documents"
+    from bot.knowledge import Knowledge, read_text
+
     docs = []
-    for path in sorted(root.glob("*.txt")):
-        meta_path = path.with_suffix(".yaml")
-        org = path.stem
-        if meta_path.exists():
-            org = (yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}).get("id", org)
-        docs.append(Document(page_content=path.read_text(encoding="utf-8"),
-                             metadata={"source": path.name, "org": org}))
+    for source in Knowledge(Path(knowledge_dir or DEFAULT_KNOWLEDGE)).sources():
+        # A plain loader reads text files verbatim, and PDF or Word files as their text.
+        text = (source.path.read_text(encoding="utf-8") if source.path.suffix.lower() == ".txt"
+                else read_text(source.path))
+        docs.append(Document(page_content=text, metadata={"source": source.path.name, "org": source.id}))
     return docs
 
 

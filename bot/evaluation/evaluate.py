@@ -155,17 +155,14 @@ class CommentaryIndex:
     def from_knowledge(cls, knowledge_dir: Path | None = None) -> "CommentaryIndex":
         """Commentary and policy lines of every document, by the regions in its
         metadata (the same region rules ingest applies)."""
-        from ingest.documents import SUPPORTED_SUFFIXES, line_roles, load_meta, read_text
+        from bot.knowledge import Knowledge, read_text
+        from ingest.documents import line_roles
 
-        root = Path(knowledge_dir or DEFAULT_KNOWLEDGE) / "documents"
         commentary: list[str] = []
         policy: list[str] = []
-        for path in sorted(root.iterdir()):
-            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                continue
-            meta = load_meta(path)
-            lines = read_text(path).split("\n")
-            roles = line_roles(lines, meta.get("regions") or [], path.name)
+        for source in Knowledge(Path(knowledge_dir or DEFAULT_KNOWLEDGE)).sources():
+            lines = read_text(source.path).split("\n")
+            roles = line_roles(lines, source.meta.get("regions") or [], source.path.name)
             for line, role in zip(lines, roles):
                 if not line.strip():
                     continue

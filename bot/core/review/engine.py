@@ -14,7 +14,7 @@ from typing import Sequence
 from bot.core.catalogue import Catalogue, UnknownGuideline
 from bot.core.language import detect_language
 from bot.core.models import Citation, Finding, Language, Review
-from bot.core.review.guidance import L_DISCLAIMER, ON_BEHALF_ADVICE, citation_specs, message
+from bot.core.review.guidance import L_DISCLAIMER, ON_BEHALF_ADVICE, all_citation_specs, citation_specs, message
 from bot.core.review.rules import RULES, Hit
 from bot.core.review.semantic import DETERMINISTIC_ONLY
 from bot.core.review.text import Draft
@@ -31,6 +31,9 @@ MAX_FINDINGS_PER_RULE = 8
 MAX_FINDINGS = 40
 
 _SEVERITY_RANK = {"high": 3, "medium": 2, "low": 1}
+# Organisations whose rules the review mapping names; any other organisation
+# (a document added as files only) is cited through retrieval.
+_MAPPED_ORGS = frozenset(org for org, _, _ in all_citation_specs())
 _QUOTED = re.compile(r"'([^']{20,})'")
 _NOT_PROSE = re.compile(r"https?://\S+|www\.\S+|[^\s@]+@\S+")
 
@@ -197,8 +200,24 @@ class Reviewer:
                 except UnknownGuideline:
                     # A knowledge base without this guideline: cite nothing rather than something else.
                     continue
+            for org in scope:
+                if org not in _MAPPED_ORGS:
+                    out.extend(self._retrieved_citations(rule, kind, org))
             cached = self._cites[key] = tuple(out)
         return cached
+
+    def _retrieved_citations(self, rule: str, kind: str, org: str) -> list[Citation]:
+        """For an organisation without a review mapping: its own guideline that
+        retrieval finds for what the finding says, when it is close enough to
+        answer a question (the retriever's abstention bar); else none."""
+        if self.retriever is None:
+            return []
+        # The finding's message and suggestion, in both languages, say what the rule protects.
+        query = " ".join(" ".join(message(rule, kind, lang)) for lang in ("nl", "en"))
+        hits = self.retriever.search(query, [org], top=1)
+        if not hits or hits[0].dense < self.retriever.config.abstain_below:
+            return []
+        return list(self.retriever.citations(hits))
 
     def disclaimer(self) -> str | None:
         """The example disclaimer of the Leiden guideline, verbatim."""
