@@ -39,7 +39,6 @@ TARGETS = {"ask_vs_baseline": 2.0, "ingest_passages_per_s": 60.0, "serve_rss_mb"
 
 
 def worker_micro(args: dict) -> dict:
-    import numpy as np
 
     from bot.evaluation.bench import peak_rss_mb
     from bot.infra.embedders import make_embeddings

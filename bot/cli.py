@@ -4,7 +4,6 @@ Assistant facade and renders; no policy logic lives here."""
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from enum import Enum
 from pathlib import Path

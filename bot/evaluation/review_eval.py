@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from bot.core.review.bank import BankDraft, parse_bank
+from bot.evaluation.evaluate import _fmt
 from bot.yamlio import read_yaml
 
 SPLITS = ("dev", "test")
@@ -148,14 +149,6 @@ def splits_for(option: str | None) -> tuple[str, ...]:
     if option not in SPLITS:
         raise ValueError(f"unknown split {option!r}: use dev, test or all")
     return (option,)
-
-
-def _fmt(value) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return str(value)
 
 
 def render_bank(result: dict, console=None) -> None:

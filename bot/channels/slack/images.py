@@ -18,8 +18,7 @@ import re
 import time
 from urllib.parse import urlsplit
 
-import aiohttp
-
+from bot.channels.downloads import ImageError, fetch_image
 from bot.channels.slack import blocks as ui
 from bot.core.image import MAX_IMAGE_BYTES
 
@@ -28,7 +27,6 @@ log = logging.getLogger(__name__)
 IMAGE_MIMETYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/heic", "image/heif"})
 IMAGE_FILETYPES = frozenset({"jpg", "jpeg", "png", "webp", "heic", "heif"})
 MAX_IMAGES = 4                  # per message
-DOWNLOAD_TIMEOUT = 30.0
 SLACK_FILE_HOSTS = frozenset({"files.slack.com"})
 
 TEXT = {
@@ -43,10 +41,6 @@ TEXT = {
            "not_read": "De tekst in de foto kon deze keer niet gelezen worden.",
            "bad": "⚠️ Ik kon {name} niet controleren: {error}"},
 }
-
-
-class ImageError(ValueError):
-    """A file that cannot be checked: said to the user in one line."""
 
 
 def image_files(message: dict) -> list[dict]:
@@ -236,18 +230,7 @@ class SlackImages:
         url = file.get("url_private_download") or file.get("url_private")
         if not url or not self._allowed(url, client):
             raise ImageError("the file cannot be downloaded from Slack")
-        headers = {"Authorization": f"Bearer {client.token}"}
-        timeout = aiohttp.ClientTimeout(total=DOWNLOAD_TIMEOUT)
-        async with aiohttp.ClientSession(timeout=timeout) as session:
-            async with session.get(url, headers=headers, allow_redirects=False) as resp:
-                if resp.status != 200:
-                    raise ImageError(f"Slack did not hand over the file (HTTP {resp.status})")
-                data = bytearray()
-                async for chunk in resp.content.iter_chunked(65536):
-                    data.extend(chunk)
-                    if len(data) > MAX_IMAGE_BYTES:
-                        raise ImageError(f"the image is larger than {MAX_IMAGE_BYTES // 1_000_000} MB")
-        return bytes(data)
+        return await fetch_image(url, {"Authorization": f"Bearer {client.token}"}, "Slack")
 
     async def upload(self, client, channel: str, thread: str | None, name: str, result) -> None:
         t = _texts(result.review.language)

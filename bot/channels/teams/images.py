@@ -18,9 +18,9 @@ import logging
 import time
 from urllib.parse import urlsplit
 
-import aiohttp
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 
+from bot.channels.downloads import ImageError, fetch_image
 from bot.channels.teams import cards
 from bot.core.image import MAX_IMAGE_BYTES, InvalidImage
 
@@ -30,7 +30,6 @@ IMAGE_TYPES = frozenset({"image/jpeg", "image/jpg", "image/png", "image/webp", "
 FILE_INFO = "application/vnd.microsoft.teams.file.download.info"
 IMAGE_FILETYPES = frozenset({"jpg", "jpeg", "png", "webp", "heic", "heif"})
 MAX_IMAGES = 4
-DOWNLOAD_TIMEOUT = 30.0
 # Hosts that serve Teams attachments (besides the conversation's own service URL).
 TEAMS_HOST_SUFFIXES = (".skype.com", ".teams.microsoft.com", ".botframework.com", ".trafficmanager.net")
 INLINE_SIDE = 1024              # Teams shows inline images up to 1024 px
@@ -46,10 +45,6 @@ TEXT = {
            "not_read": "De tekst in de foto kon deze keer niet gelezen worden.",
            "bad": "Ik kon {name} niet controleren: {error}"},
 }
-
-
-class ImageError(ValueError):
-    """A file that cannot be checked: said to the user in one line."""
 
 
 def _t(language: str) -> dict:
@@ -99,18 +94,7 @@ async def bot_token(turn_context) -> str | None:
 
 
 async def download(url: str, token: str | None) -> bytes:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    timeout = aiohttp.ClientTimeout(total=DOWNLOAD_TIMEOUT)
-    async with aiohttp.ClientSession(timeout=timeout) as session:
-        async with session.get(url, headers=headers, allow_redirects=False) as resp:
-            if resp.status != 200:
-                raise ImageError(f"Teams did not hand over the file (HTTP {resp.status})")
-            data = bytearray()
-            async for chunk in resp.content.iter_chunked(65536):
-                data.extend(chunk)
-                if len(data) > MAX_IMAGE_BYTES:
-                    raise ImageError(f"the image is larger than {MAX_IMAGE_BYTES // 1_000_000} MB")
-    return bytes(data)
+    return await fetch_image(url, {"Authorization": f"Bearer {token}"} if token else {}, "Teams")
 
 
 def inline_jpeg(data: bytes) -> bytes:

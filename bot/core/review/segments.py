@@ -38,7 +38,7 @@ def _cut_long(text: str, start: int, end: int, limit: int) -> list[tuple[int, in
         cut = -1
         for m in _CLAUSE.finditer(window):
             if m.start() >= limit // 3:
-                cut = m.end() if not m.group().strip() in ("maar", "but", "en", "and", "want", "because",
+                cut = m.end() if m.group().strip() not in ("maar", "but", "en", "and", "want", "because",
                                                           "dus", "so", "-") else m.start() + 1
         if cut < 0:
             cut = window.rfind(" ", limit // 2) + 1 or limit

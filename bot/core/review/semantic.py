@@ -20,7 +20,6 @@ rule. Nothing here is specific to one example.
 from __future__ import annotations
 
 import hashlib
-import math
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
