@@ -458,8 +458,10 @@ def test_slack_signature_matches_slack_sdk():
 
 @pytest.fixture(scope="module")
 def eval_env(tmp_path_factory):
+    # The question and draft banks are measured by the CI eval gate (.ci/run);
+    # here the command's contract is tested on the golden sets.
     env = {**os.environ, "SOCIALPOLICY_DATA_DIR": str(tmp_path_factory.mktemp("eval-data")),
-           "HF_HUB_OFFLINE": "1", "SOCIALPOLICY_LOG_LEVEL": "WARNING"}
+           "HF_HUB_OFFLINE": "1", "SOCIALPOLICY_LOG_LEVEL": "WARNING", "SOCIALPOLICY_EVAL_BANKS": "none"}
     for name in ("CHROMA_HOST", "DATABASE_URL", "SOCIALPOLICY_EVAL_THRESHOLDS", "SOCIALPOLICY_EVAL_QUESTIONS",
                  "SOCIALPOLICY_EVAL_DRAFTS", "SOCIALPOLICY_EVAL_HOLDOUT", "SOCIALPOLICY_ORG"):
         env.pop(name, None)

@@ -246,6 +246,11 @@ def bank_questions(knowledge_dir: Path, catalogue, split: str) -> list[dict]:
 
 
 SPLIT_CHOICES = ("dev", "test", "all")
+ENV_BANKS = "SOCIALPOLICY_EVAL_BANKS"   # "none": golden sets only (the banks take minutes)
+
+
+def _banks_off() -> bool:
+    return os.environ.get(ENV_BANKS, "").strip().lower() in ("none", "off", "0")
 
 
 def org_lookup(organisations: dict | None) -> dict[str, str]:
@@ -648,6 +653,8 @@ def run_eval(settings, as_json: bool = False, split: str = "all") -> int:
         from bot.evaluation.review_eval import splits_for
 
         bank_splits = splits_for(split)   # the labelled drafts
+        if _banks_off():
+            bank_splits = ()
     except (GoldenSetError, ValueError) as exc:
         print(f"socialpolicy: error: {exc}", file=sys.stderr)
         return 2
@@ -663,7 +670,8 @@ def run_eval(settings, as_json: bool = False, split: str = "all") -> int:
     build_s = time.perf_counter() - started
     commentary = CommentaryIndex.from_knowledge(settings.knowledge_dir)
     try:
-        bank = {s: bank_questions(settings.knowledge_dir, assistant.catalogue, s) for s in splits}
+        bank = {} if _banks_off() else {
+            s: bank_questions(settings.knowledge_dir, assistant.catalogue, s) for s in splits}
     except GoldenSetError as exc:
         print(f"socialpolicy: error: {exc}", file=sys.stderr)
         return 2
