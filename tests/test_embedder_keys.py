@@ -52,14 +52,14 @@ def test_a_collection_refuses_another_embedders_vectors(tmp_path):
 
 
 def test_cached_vectors_are_re_embedded_when_the_embedder_changes(tmp_path):
-    from bot.container import cached_vectors
+    from bot.infra.router_fit import query_vectors
 
     texts = ["out of scope: the weather", "out of scope: passwords"]
     a, b = CountingEmbeddings("model-a", 1.0), CountingEmbeddings("model-b", 2.0)
-    assert cached_vectors(tmp_path, embedder_id(a), texts, a)[0][0] == 1.0
-    assert cached_vectors(tmp_path, embedder_id(a), texts, a)[0][0] == 1.0
+    assert query_vectors(texts, a, tmp_path)[0][0] == 1.0
+    assert query_vectors(texts, a, tmp_path)[0][0] == 1.0
     assert a.embedded == 2  # the second call came from the cache
-    assert cached_vectors(tmp_path, embedder_id(b), texts, b)[0][0] == 2.0
+    assert query_vectors(texts, b, tmp_path)[0][0] == 2.0
     assert b.embedded == 2
 
 

@@ -42,7 +42,9 @@ def _key(embedder: str, text: str) -> str:
 def query_vectors(texts: Sequence[str], embeddings, cache_dir: Path | None,
                   progress=None) -> np.ndarray:
     """Query vectors for `texts`, embedding only those not cached yet."""
-    name = getattr(embeddings, "name", type(embeddings).__name__)
+    from bot.infra.embedders import embedder_id
+
+    name = embedder_id(embeddings)   # vectors of two embedders never meet
     keys = [_key(name, t) for t in texts]
     cache: dict[str, np.ndarray] = {}
     path = cache_dir / f"query-vectors-{hashlib.sha256(name.encode()).hexdigest()[:12]}.npz" if cache_dir else None
