@@ -85,18 +85,11 @@ def build_router(settings: Settings, catalogue: Catalogue, embeddings, show_prog
     from bot.core.routing import Router, RouterPolicy
     from bot.infra.embedders import embedder_id
     from bot.infra.router_fit import fit_router, load_router, query_vectors, router_fingerprint, save_router
-    from bot.question_bank import guideline_descriptions, load_bank
-
-    questions = load_bank(settings.knowledge_dir, catalogue, splits=("dev",))
+    questions, descriptions = router_training_set(settings.knowledge_dir, catalogue)
     if not questions or not any(not q.out_of_scope for q in questions):
         return None
     name = embedder_id(embeddings)
     policy = RouterPolicy()
-    # Only guidelines the bank asks about are classes; a new document without
-    # a bank leaves the router as it is (and so needs no new fit).
-    labelled = {q.guideline for q in questions}
-    descriptions = [(text, key) for text, key in guideline_descriptions(catalogue, load_quiz_data(settings.knowledge_dir))
-                    if key in labelled]
     fingerprint = router_fingerprint(questions, descriptions, name, policy)
     # Keyed by everything the fit depends on, so any data dir may share it.
     path = settings.cache_dir / "router" / f"router-{fingerprint}.npz"
@@ -116,12 +109,25 @@ def build_router(settings: Settings, catalogue: Catalogue, embeddings, show_prog
             save_router(model, path)
         except OSError:
             log.warning("could not save the fitted router; it is fitted again at the next start")
-    org_of = {}
-    for label in model.labels:
-        passages = catalogue.guideline_passages(label)
-        if passages:
-            org_of[label] = passages[0].org
-    return Router(model, org_of)
+    return Router(model, guideline_orgs(catalogue, model.labels))
+
+
+def router_training_set(knowledge_dir: Path, catalogue: Catalogue):
+    """The dev bank and the (text, guideline) descriptions the router trains on.
+    Only guidelines the bank asks about are classes, so a new document without
+    a bank leaves the router (and its fit) as it is."""
+    from bot.question_bank import guideline_descriptions, load_bank
+
+    questions = load_bank(knowledge_dir, catalogue, splits=("dev",))
+    labelled = {q.guideline for q in questions}
+    descriptions = [(text, key) for text, key in guideline_descriptions(catalogue, load_quiz_data(knowledge_dir))
+                    if key in labelled]
+    return questions, descriptions
+
+
+def guideline_orgs(catalogue: Catalogue, labels) -> dict[str, str]:
+    """Guideline key -> organisation, for the router's classes that are guidelines."""
+    return {label: passages[0].org for label in labels if (passages := catalogue.guideline_passages(label))}
 
 
 def _progress_printer(what: str):

@@ -161,7 +161,6 @@ class Candidate:
     guideline: str
     org: str
     router: float                # P(guideline | in scope, its organisation)
-    retrieval: float             # softmax share of the retrieval score
     hit: GuidelineHit | None
     fused: float = 0.0
 
@@ -257,7 +256,7 @@ class Answerer:
             r = routed.get(key, 0.0)
             share = retrieval_share.get(key, 0.0)
             fused = (1 - weight) * r + weight * share if routed_org else share
-            out.append(Candidate(key, org, own_org.get(key, 0.0) if routed_org else share, share, hit, fused))
+            out.append(Candidate(key, org, own_org.get(key, 0.0) if routed_org else share, hit, fused))
         out.sort(key=lambda c: -c.fused)
         return in_scope, out
 

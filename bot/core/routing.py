@@ -104,11 +104,8 @@ class Router:
         self.policy = model.policy
         self.org_of = org_of          # guideline key -> organisation id
         self._oos = model.labels.index(OUT_OF_SCOPE) if OUT_OF_SCOPE in model.labels else None
-
-    @property
-    def orgs(self) -> frozenset[str]:
-        """Organisations with bank questions; others rely on retrieval alone."""
-        return frozenset(self.org_of[label] for label in self.model.labels if label in self.org_of)
+        # Organisations with bank questions; others rely on retrieval alone.
+        self.orgs = frozenset(org_of[label] for label in model.labels if label in org_of)
 
     def route(self, vector: Sequence[float], text: str = "") -> Route:
         p = self.model.probabilities(vector, text)

@@ -16,7 +16,6 @@ import numpy as np
 from bot.core.routing import Router, RouterPolicy
 from bot.evaluation.evaluate import is_hit, org_lookup
 from bot.infra.router_fit import fit_router, query_vectors
-from bot.question_bank import load_bank
 
 GRID = {
     "retrieval_weight": (0.4,),
@@ -31,18 +30,14 @@ def _folds(n: int, k: int, seed: int = 0) -> list[np.ndarray]:
 
 def fold_routers(assistant, settings, k: int = 5):
     """The dev bank and, per fold, a router fitted without that fold."""
-    from bot.container import MAX_FALSE_ABSTENTION, load_quiz_data
+    from bot.container import MAX_FALSE_ABSTENTION, guideline_orgs, router_training_set
     from bot.infra.embedders import embedder_id
-    from bot.question_bank import guideline_descriptions
 
     catalogue = assistant.catalogue
-    bank = load_bank(settings.knowledge_dir, catalogue, splits=("dev",))
+    bank, descriptions = router_training_set(settings.knowledge_dir, catalogue)
     embeddings = assistant.answerer.retriever.embedder
     embeddings = getattr(embeddings, "embedder", embeddings)
     name = embedder_id(embeddings)
-    labelled = {q.guideline for q in bank}
-    descriptions = [(text, key) for text, key in guideline_descriptions(catalogue, load_quiz_data(settings.knowledge_dir))
-                    if key in labelled]
     vectors = query_vectors([q.text for q in bank], embeddings, settings.cache_dir)
     described = query_vectors([t for t, _ in descriptions], embeddings, settings.cache_dir)
     routers = []
@@ -52,8 +47,7 @@ def fold_routers(assistant, settings, k: int = 5):
                            max_false_abstention=MAX_FALSE_ABSTENTION,
                            described=[key for _, key in descriptions], description_vectors=described,
                            described_texts=[text for text, _ in descriptions])
-        org_of = {g: p[0].org for g in model.labels if (p := catalogue.guideline_passages(g))}
-        routers.append((held, model, org_of))
+        routers.append((held, model, guideline_orgs(catalogue, model.labels)))
     return bank, routers
 
 
