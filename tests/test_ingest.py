@@ -115,3 +115,25 @@ def test_sentence_transformers_backend_from_an_installed_model_package(tmp_path,
     assert report.added == report.chunks > 100
     hits = store.search(st.embed_query("password hacked account"), 5)
     assert any("wachtwoord" in p.text.lower() or "gehackt" in p.text.lower() for p, _ in hits)
+
+
+def test_vector_search_is_exact_on_the_real_store(assistant, catalogue):
+    """The softmax over retrieved guidelines sees all 60 candidates, so a
+    passage the approximate index misses changes a confidence: the search must
+    return the true nearest passages (checked against brute force)."""
+    import numpy as np
+
+    from bot.question_bank import load_bank
+
+    store = assistant.retriever.store
+    got = store.collection.get(include=["embeddings"])
+    ids = np.array(got["ids"])
+    matrix = np.asarray(got["embeddings"], dtype=np.float64)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    questions = [q.text for q in load_bank(REPO / "knowledge", catalogue, splits=("dev",))][::40]
+    assert len(questions) >= 25
+    for question in questions:
+        vector = np.asarray(assistant.retriever.embedder.embed_query(question), dtype=np.float64)
+        exact = ids[np.argsort(-(matrix @ (vector / np.linalg.norm(vector))))[:60]]
+        found = [p.id for p, _ in store.search(vector, 60)]
+        assert set(found) == set(exact), question
