@@ -21,23 +21,26 @@ BOTH = ["leiden", "rocwb"]
 RANK = {"low": 1, "medium": 2, "high": 3}
 
 
-@lru_cache(maxsize=4)
-def _knowledge(knowledge_dir: Path):
-    from bot.knowledge import load_organisations
-    from ingest.documents import load_knowledge
-
-    return load_knowledge(knowledge_dir).passages, load_organisations(knowledge_dir)
-
-
-@lru_cache(maxsize=4)
 def fake_reviewer(knowledge_dir: Path = KNOWLEDGE):
-    """A Reviewer over the knowledge base, its retriever on fake vectors
-    (shared by the modules: a review changes nothing in it)."""
+    """A Reviewer over a knowledge directory, its retriever on fake vectors.
+    The repository's own is built once and shared (a review changes
+    nothing in it); any other directory is read afresh."""
+    return _shared() if Path(knowledge_dir) == KNOWLEDGE else _build(Path(knowledge_dir))
+
+
+@lru_cache(maxsize=1)
+def _shared():
+    return _build(KNOWLEDGE)
+
+
+def _build(knowledge_dir: Path):
     from bot.core.answering import RetrievalConfig, Retriever
     from bot.core.catalogue import Catalogue
     from bot.core.review import Reviewer
+    from bot.knowledge import load_organisations
+    from ingest.documents import load_knowledge
 
-    passages, organisations = _knowledge(Path(knowledge_dir))
+    passages, organisations = load_knowledge(knowledge_dir).passages, load_organisations(knowledge_dir)
     store = InMemoryPassageStore(HashingEmbedder(), passages)
     retriever = Retriever(store.embeddings, store, None, RetrievalConfig(abstain_below=FAKE_ABSTAIN_BELOW),
                           all_orgs=organisations)

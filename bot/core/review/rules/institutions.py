@@ -1,6 +1,6 @@
 """The institutions the rules must recognise, as data: their names
-("Namens <name>", "<name> vindt…", "© <name>"), abbreviations (the "ROC" in
-"ROC-logo"; capitals that are not shouting) and places (a capitalised town is
+("Namens <name>", "<name> vindt…", "© <name>"), abbreviations (the "ABC" in
+"ABC-logo"; capitals that are not shouting) and places (a capitalised town is
 not a person's name).
 
 They come from knowledge/ (each document's metadata and
@@ -22,7 +22,7 @@ _SEPARATOR = re.compile(r"[\s-]+")
 
 @dataclass(frozen=True)
 class Institutions:
-    names: tuple[str, ...] = ()           # "Universiteit Leiden", "Leiden University"
+    names: tuple[str, ...] = ()           # in each language: "Hogeschool Noord", "Noord University"
     abbreviations: tuple[str, ...] = ()   # written in capitals: "UL"
     places: tuple[str, ...] = ()          # towns of its locations
 
@@ -36,7 +36,7 @@ class Institutions:
     @cached_property
     def pattern(self) -> str:
         """A regex alternation of the names and abbreviations, longest first;
-        a space or hyphen in a name matches either ("ROC West Brabant")."""
+        a space or hyphen in a name matches either ("Hogeschool Noord-Oost")."""
         literal = sorted({fold_accents(n) for n in (*self.names, *self.abbreviations) if n.strip()},
                          key=lambda n: (-len(n), n))
         parts = [r"[\s-]+".join(re.escape(w) for w in _SEPARATOR.split(n.strip())) for n in literal]

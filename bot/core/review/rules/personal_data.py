@@ -95,7 +95,10 @@ def check(d: Draft, inst: Institutions) -> list[Hit]:
         for n in range(len(chunks), 0, -1):
             candidate = " ".join(chunks[:n])
             if is_valid_iban(candidate):
-                severity = "medium" if _org_account(inst).search(d.sentence(m.start())) else "high"
+                # "t.n.v." ends a sentence for the splitter: read a window around the number too
+                around = t[max(0, m.start() - 80):m.end() + 80]
+                organisation = _org_account(inst).search(d.sentence(m.start())) or _org_account(inst).search(around)
+                severity = "medium" if organisation else "high"
                 add("iban", severity, m.start(), m.start() + len(candidate))
                 break
     # Phone numbers before BSNs: "+31 612345678" holds nine digits.
