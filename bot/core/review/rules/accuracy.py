@@ -9,6 +9,7 @@ from bot.core.review.rules.context import meta, negated
 from bot.core.review.rules.institutions import Institutions
 from bot.core.review.text import Draft
 
+
 def check(d: Draft, inst: Institutions) -> list[Hit]:
     hits = []
     for pattern, severity in ((hearsay.RUMOUR, "medium"), (hearsay.HEDGE, "low")):

@@ -13,19 +13,19 @@ from bot.core.review.rules.institutions import Institutions
 from bot.core.review.text import Draft
 
 _CONF_LABEL = rx(r"\b(?:strikt\s+|zeer\s+|strictly\s+|highly\s+)?(?:vertrouwelijke?|confidential|geheime?|"
-                  r"top[- ]secret|secret)\b"
-                  r"(?!\s+(?:santa|ingrediënt|ingredient|recept|recipe|van\s+(?:een|de|het|goed)|of\s+(?:a|the|good)|"
-                  r"to|tot|achter|behind|weapon|wapen|garden|tuin|agent|service|dienst))")
+                 r"top[- ]secret|secret)\b"
+                 r"(?!\s+(?:santa|ingrediënt|ingredient|recept|recipe|van\s+(?:een|de|het|goed)|of\s+(?:a|the|good)|"
+                 r"to|tot|achter|behind|weapon|wapen|garden|tuin|agent|service|dienst))")
 # Describing how something is handled is not a leak: "gesprekken met de
 # vertrouwenspersoon zijn altijd vertrouwelijk", "treated confidentially".
 _CONF_SAFE = rx(r"\b(?:vertrouwenspersoon|vertrouwenspersonen|vertrouwelijk\s+(?:behandeld|behandelen|omgaan)|"
-                 r"(?:treated|handled|kept)\s+(?:as\s+)?(?:strictly\s+)?confidential(?:ly)?|"
-                 r"confidential\s+(?:advis[eo]r|counsel+or|helpline|support|counselling|counseling)|"
-                 r"(?:blijft|blijven|zijn\s+altijd|is\s+altijd|remains?|are\s+always|is\s+always)\s+"
-                 r"(?:strikt\s+|strictly\s+)?(?:vertrouwelijk|confidential|anoniem|anonymous))")
+                r"(?:treated|handled|kept)\s+(?:as\s+)?(?:strictly\s+)?confidential(?:ly)?|"
+                r"confidential\s+(?:advis[eo]r|counsel+or|helpline|support|counselling|counseling)|"
+                r"(?:blijft|blijven|zijn\s+altijd|is\s+altijd|remains?|are\s+always|is\s+always)\s+"
+                r"(?:strikt\s+|strictly\s+)?(?:vertrouwelijk|confidential|anoniem|anonymous))")
 _CONF_LABEL_NOUN = rx(r"\bin\s+vertrouwen\s+(?:verteld|gezegd|gedeeld|genomen)|\btold\s+(?:me|us)\s+in\s+confidence|"
-                       r"\b(?:vertelde|vertelt|zei|zegt|deelde|meldde)\s+(?:\w+\s+){0,3}?in\s+vertrouwen\b|"
-                       r"\b(?:told|said|shared)\s+(?:\w+\s+){0,3}?in\s+confidence\b")
+                      r"\b(?:vertelde|vertelt|zei|zegt|deelde|meldde)\s+(?:\w+\s+){0,3}?in\s+vertrouwen\b|"
+                      r"\b(?:told|said|shared)\s+(?:\w+\s+){0,3}?in\s+confidence\b")
 _NOT_YET_STRONG = rx(
     r"\b(?:nog\s+niet\s+(?:officieel\s+)?(?:bekendgemaakt|aangekondigd|gepubliceerd|openbaar(?:\s+gemaakt)?|"
     r"naar\s+buiten\s+gebracht|gecommuniceerd|officieel)|"
@@ -44,7 +44,7 @@ _NOT_YET_STRONG = rx(
     r"(?:so|dus)\s+(?:please\s+)?(?:don'?t|do\s+not|niet)\s+(?:share|spread|delen|doorvertellen|verder\s+vertellen))\b"
 )
 _NOT_YET_WEAK = rx(r"\b(?:nog\s+niet\s+bekend|(?:is|are|has|have)\s+not\s+(?:yet\s+)?(?:been\s+)?announced(?:\s+yet)?|"
-                    r"not\s+yet\s+announced|nog\s+geheim)\b")
+                   r"not\s+yet\s+announced|nog\s+geheim)\b")
 _BUT_AFTER = rx(r"[\s,;.]{0,3}(?:maar|but|though|toch|however|echter)\b|\s*:|\s+-\s")
 _REORG = rx(
     r"\b(?:reorganisatie|reorganisaties|reorganiseren|reorganiseert|gereorganiseerd|reorgani[sz]ation|"
@@ -64,7 +64,7 @@ _EXAM = rx(
     r"monday'?s\s+|the\s+upcoming\s+|our\s+)?(?:final\s+|midterm\s+)?(?:exam|test|resit))\b"
 )
 _EXAM_SAFE = rx(r"\b(?:oefen|oefententamen|proef|proeftentamen|voorbeeld|practice|sample|mock|past|previous|"
-                 r"old|oude|vorig(?:e)?\s+jaar|last\s+year'?s)\W+(?:\w+\W+){0,2}$")
+                r"old|oude|vorig(?:e)?\s+jaar|last\s+year'?s)\W+(?:\w+\W+){0,2}$")
 # The paper itself (a photographed exam or whiteboard): an exam named, and its
 # numbered questions with points or more than one question.
 _EXAM_NAMED = rx(r"\b(?:tentamen|hertentamen|deeltentamen|examen|toets|eindtoets|exam|midterm|resit)\b")

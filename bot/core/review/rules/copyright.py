@@ -37,8 +37,8 @@ _COPY_SCREENSHOT = rx(
     r"series|movie|netflix|premium|vakblad|journal|paper|e-?book)\b"
 )
 _COPY_MARK = rx_cased(r"©|\([cC]\)\s*\d{4}|\b(?:[Cc]opyright|[Aa]ll\s+rights\s+reserved|[Aa]lle\s+rechten\s+"
-                        r"voorbehouden)\b|\b(?:Getty\s+Images|Shutterstock|iStock|Adobe\s+Stock|ANP\s+Foto|"
-                        r"Reuters|AP\s+Photo|Hollandse\s+Hoogte)\b")
+                      r"voorbehouden)\b|\b(?:Getty\s+Images|Shutterstock|iStock|Adobe\s+Stock|ANP\s+Foto|"
+                      r"Reuters|AP\s+Photo|Hollandse\s+Hoogte)\b")
 _COPY_VIDEO = rx(
     r"\b(?:fragment|fragmentje|clip|scène|scene|stukje)\s+(?:\w+\s+){0,2}?(?:uit|van|from|of)\s+(?:de\s+|het\s+|"
     r"the\s+|een\s+|a\s+)?(?:film|serie|series|movie|show|netflix|videoland|disney|tv-?programma|documentaire|"

@@ -18,5 +18,5 @@ RUMOUR = rx(
     r"people\s+are\s+saying|they\s+say\s+that)\b"
 )
 HEDGE = rx(r"\b(?:het\s+schijnt|schijnt\s+(?:dat|het|ze|er|hij|zij)|schijnbaar|blijkbaar|apparently|supposedly|"
-             r"i\s+think\s+i\s+heard)\b")
+           r"i\s+think\s+i\s+heard)\b")
 

@@ -11,13 +11,13 @@ from bot.core.review.text import Draft
 _LOGO = rx(r"(?:logo(?:'?s)?|beeldmerk(?:en)?|huisstijl|embleem|emblem|brand\s+mark|wapenschild|crest)\b")
 _COMPOUND_HEADS = ("universiteits", "schools", "faculteits", "instellings")
 _LOGO_PROFILE = rx(r"\b(?:profielfoto'?s?|profielplaatje|profielafbeelding|avatar|profile\s+(?:picture|photo|pic|image)|"
-                    r"pfp|display\s+picture|header(?:foto)?|banner)\b")
+                   r"pfp|display\s+picture|header(?:foto)?|banner)\b")
 _LOGO_PERSONAL = rx(r"\b(?:persoonlijke?\s+(?:account|pagina|profiel|website|blog|kanaal)|personal\s+(?:account|profile|"
-                     r"page|website|blog|channel|brand)|privé[- ]?account|prive[- ]?account|eigen\s+(?:account|bedrijf|"
-                     r"website|webshop|zaak|praktijk|onderneming|bedrijfje)|own\s+(?:account|business|company|website|"
-                     r"shop)|visitekaartjes?|business\s+cards?|side\s+(?:business|hustle|project|gig)|bijbaan|"
-                     r"nevenactiviteit(?:en)?|zzp|freelance|webshop|mijn\s+bedrijf|my\s+(?:company|business|shop|"
-                     r"startup|consultancy)|flyers?\s+(?:voor|for)\s+(?:mijn|my))\b")
+                    r"page|website|blog|channel|brand)|privé[- ]?account|prive[- ]?account|eigen\s+(?:account|bedrijf|"
+                    r"website|webshop|zaak|praktijk|onderneming|bedrijfje)|own\s+(?:account|business|company|website|"
+                    r"shop)|visitekaartjes?|business\s+cards?|side\s+(?:business|hustle|project|gig)|bijbaan|"
+                    r"nevenactiviteit(?:en)?|zzp|freelance|webshop|mijn\s+bedrijf|my\s+(?:company|business|shop|"
+                    r"startup|consultancy)|flyers?\s+(?:voor|for)\s+(?:mijn|my))\b")
 
 
 def check(d: Draft, inst: Institutions) -> list[Hit]:

@@ -10,7 +10,7 @@ from bot.core.review.rules.people import ROLE_MANY, ROLE_ONE
 from bot.core.review.text import Draft
 
 _MASKED = rx(r"(?<!\w)(?:f[\*#@%!]+c?k(?:ing|ed|er)?|sh[\*#@%!]+t|k[\*#@%!]+t|c[\*#@%!]+nt|"
-              r"kl[\*#@%!]+tzak|k[\*#@%!]+nker(?:lijer)?)(?!\w)")
+             r"kl[\*#@%!]+tzak|k[\*#@%!]+nker(?:lijer)?)(?!\w)")
 _OFFENSIVE_PHRASE = rx(
     r"\b(?:krijg\s+(?:de|het)\s+(?:kanker|tering|tyfus|klere|pest|kolere)|kanker\s+(?:op|toch\s+op)|"
     r"tyf(?:us)?\s+op|rot\s+op|flikker\s+op|hou\s+je\s+(?:bek|kop|smoel)|val\s+dood|"

@@ -8,25 +8,25 @@ from bot.core.review.rules.institutions import Institutions, known
 
 
 ROLE_ONE = (r"collega|collegaatje|student|studente|leerling|cursist|stagiair|stagiaire|docent|docente|leraar|"
-             r"lerares|mentor|teamleider|leidinggevende|manager|directeur|baas|hoogleraar|promovendus|"
-             r"medewerker|medewerkster|secretaresse|conciërge|decaan|colleague|co-?worker|pupil|"
-             r"lecturer|teacher|professor|supervisor|boss|director|dean|phd\s+candidate|staff\s+member|"
-             r"employee|mevrouw|meneer|mevr\.|dhr\.|mr\.|mrs\.|ms\.|dr\.|prof\.")
+            r"lerares|mentor|teamleider|leidinggevende|manager|directeur|baas|hoogleraar|promovendus|"
+            r"medewerker|medewerkster|secretaresse|conciërge|decaan|colleague|co-?worker|pupil|"
+            r"lecturer|teacher|professor|supervisor|boss|director|dean|phd\s+candidate|staff\s+member|"
+            r"employee|mevrouw|meneer|mevr\.|dhr\.|mr\.|mrs\.|ms\.|dr\.|prof\.")
 ROLE_MANY = (r"collega's|collegas|studenten|leerlingen|cursisten|stagiairs|docenten|medewerkers|"
-              r"colleagues|students|pupils|interns|teachers|kinderen|kids|children|klas|class|"
-              r"deelnemers|participants|ouders|parents")
+             r"colleagues|students|pupils|interns|teachers|kinderen|kids|children|klas|class|"
+             r"deelnemers|participants|ouders|parents")
 PERSON_ONE = rx(rf"\b(?:{ROLE_ONE})(?!\w)|\b(?:hij|zij|hem|he|she|him|his|her)\b")
 PERSON_ANY = rx(rf"\b(?:{ROLE_ONE}|{ROLE_MANY})(?!\w)|\b(?:hij|zij|hem|he|she|him|his|her)\b|"
-                  r"\bv\.?\s?l\.?\s?n\.?\s?r\b|\bfrom\s+left\s+to\s+right\b")
+                r"\bv\.?\s?l\.?\s?n\.?\s?r\b|\bfrom\s+left\s+to\s+right\b")
 _CAPWORD = rx_cased(r"(?<![\w@.#/'-])[A-ZÆØÞ][a-zßæøðþ]+(?:-[A-Z][a-zßæøðþ]+)?")
 _SENT_START = rx_cased(r"^[\W\d_]*")
 _NAME_VERB = rx(r"\s+(?:is|was|heeft|had|has|ligt|lag|zit|zat|kreeg|krijgt|got|zakte|failed|flunked|"
-                 r"werd|wordt|gets)\b|\s+(?-i:[A-Z][a-z])")
+                r"werd|wordt|gets)\b|\s+(?-i:[A-Z][a-z])")
 CREDIT = rx(r"\b(?i:foto|photo|beeld|image|video|film|credits?|fotograaf|photographer)\s*(?i::|by|door|credit:?)\s*"
-              r"(?:[A-Z][a-zßæøðþ]+(?:\s+(?:van|de|der|den)?\s*[A-Z][a-zßæøðþ]+){0,2})", 0)
+            r"(?:[A-Z][a-zßæøðþ]+(?:\s+(?:van|de|der|den)?\s*[A-Z][a-zßæøðþ]+){0,2})", 0)
 # A name right after the photo: "foto van Jan", "photo of Sanne and Ahmed", "met Daan".
 PHOTO_NAME = rx_cased(r"\W{0,3}(?:[\w'-]+\s+){0,3}?(?i:van|of|met|with|featuring|feat\.|v\.?l\.?n\.?r\.?:?)"
-                         r"\s+(?:(?i:onze|our|mijn|my)\s+)?([A-Z][a-zßæøðþ]+)")
+                      r"\s+(?:(?i:onze|our|mijn|my)\s+)?([A-Z][a-zßæøðþ]+)")
 
 
 # Photos and videos: privacy reads them with a person in the sentence, the

@@ -22,31 +22,31 @@ _GENERIC_LOCAL = rx_cased(
     r"socialmedia|social-media|redactie|editor|nieuws|news|stage|stages|internships?|team)"
     r"(?:[._-][a-z0-9-]+)*", re.I)
 _FREEMAIL = rx_cased(r"(?:gmail|googlemail|hotmail|outlook|live|msn|yahoo|icloud|me|ziggo|kpnmail|kpnplanet|"
-                       r"xs4all|planet|home|hetnet|chello|telfort|tele2|proton|protonmail|gmx|aol)\.", re.I)
+                     r"xs4all|planet|home|hetnet|chello|telfort|tele2|proton|protonmail|gmx|aol)\.", re.I)
 _MOBILE = rx_cased(r"(?<![\w+])(?:(?:\+|00)\s?31[\s-]?(?:\(0\)[\s-]?)?|0)6(?:[\s-]?\d){8}(?!\d)")
 _LANDLINE = rx_cased(r"(?<![\w+])(?:(?:(?:\+|00)\s?31[\s-]?(?:\(0\)[\s-]?)?|0)[1-57-9](?:[\s-]?\d){8}|"
-                       r"\(0\d{2,3}\)\s?\d{2,3}[\s-]?\d{2}[\s-]?\d{2,3})(?!\d)")
+                     r"\(0\d{2,3}\)\s?\d{2,3}[\s-]?\d{2}[\s-]?\d{2,3})(?!\d)")
 _HOME = rx(r"\b(?:woont|woon|wonen|woonde|thuis|thuisadres|huisadres|privéadres|prive-?adres|privé-?nummer|"
-            r"privénummer|home|lives|living|moved\s+to|verhuisd\s+naar|adres\s+van|address\s+of|mijn\s+adres|"
-            r"my\s+address|zijn\s+adres|haar\s+adres|his\s+address|her\s+address|their\s+address|hun\s+adres|"
-            r"mijn\s+nummer|my\s+number|zijn\s+nummer|haar\s+nummer|his\s+number|her\s+number|privé|private|"
-            r"persoonlijke?\s+nummer|personal\s+number|bel\s+me|call\s+me|app\s+me|text\s+me)\b")
+           r"privénummer|home|lives|living|moved\s+to|verhuisd\s+naar|adres\s+van|address\s+of|mijn\s+adres|"
+           r"my\s+address|zijn\s+adres|haar\s+adres|his\s+address|her\s+address|their\s+address|hun\s+adres|"
+           r"mijn\s+nummer|my\s+number|zijn\s+nummer|haar\s+nummer|his\s+number|her\s+number|privé|private|"
+           r"persoonlijke?\s+nummer|personal\s+number|bel\s+me|call\s+me|app\s+me|text\s+me)\b")
 _BSN = rx_cased(r"(?<![\d.,-])(?:\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}[ .]\d{3}[ .]\d{3})(?!\d|[.,-]\d)")
 _MONEY_BEFORE = rx_cased(r"(?:€|\$|£|eur|euro|usd)\s?$", re.I)
 _IBAN = rx_cased(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b")
 _STUDENT_NO = rx(r"\b[sS]\d{7}\b|\b(?:studentnummer|studentnr|student\s+number|student\s+no|student\s+id|"
-                  r"leerlingnummer|leerlingnr|ov-?nummer)\.?\s*[:#]?\s*(?:is\s+)?[sS]?\d{5,8}\b")
+                 r"leerlingnummer|leerlingnr|ov-?nummer)\.?\s*[:#]?\s*(?:is\s+)?[sS]?\d{5,8}\b")
 _STAFF_NO = rx(r"\b(?:personeelsnummer|personeelsnr|medewerkersnummer|werknemersnummer|employee\s+(?:number|no|id)|"
-                r"staff\s+(?:number|no|id)|personnel\s+number)\.?\s*[:#]?\s*(?:is\s+)?\d{4,8}\b")
+               r"staff\s+(?:number|no|id)|personnel\s+number)\.?\s*[:#]?\s*(?:is\s+)?\d{4,8}\b")
 _ADDRESS_PC = rx_cased(r"\b[A-Z][a-zßæøðþ'-]+(?:\s[A-Za-zßæøðþ'.-]+){0,3}\s\d{1,4}(?:\s?[a-zA-Z](?![a-zA-Z])|-\d{1,3})?,?"
-                         r"\s+[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}\b")
+                       r"\s+[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}\b")
 _ADDRESS_STREET = rx_cased(r"\b[A-Z][a-zßæøðþ'-]{0,40}(?:straat|laan|weg|plein|gracht|singel|kade|dreef|steeg|hof|dijk|"
-                             r"markt|park|pad|baan|burgwal|plantsoen|erf|ring|haven|wal|street|road|avenue|lane|drive)"
-                             r"\s\d{1,4}(?:\s?[a-zA-Z](?![a-zA-Z])|-\d{1,3})?\b")
+                           r"markt|park|pad|baan|burgwal|plantsoen|erf|ring|haven|wal|street|road|avenue|lane|drive)"
+                           r"\s\d{1,4}(?:\s?[a-zA-Z](?![a-zA-Z])|-\d{1,3})?\b")
 _PLACE = rx(r"\b(?:locatie|location|campus|gebouw|building|zaal|aula|bezoekadres|visiting\s+address|postadres|"
-             r"postal\s+address|hoofdkantoor|head\s+office|venue|open\s+dag|open\s+day|opendag|evenement|event|"
-             r"congres|conference|symposium|faculteit|bibliotheek|library|kantoor|office|vestiging|college|"
-             r"school|welkom|welcome|postbus|p\.?\s?o\.?\s+box|adres:\s|address:\s)\b")
+            r"postal\s+address|hoofdkantoor|head\s+office|venue|open\s+dag|open\s+day|opendag|evenement|event|"
+            r"congres|conference|symposium|faculteit|bibliotheek|library|kantoor|office|vestiging|college|"
+            r"school|welkom|welcome|postbus|p\.?\s?o\.?\s+box|adres:\s|address:\s)\b")
 
 
 _HOUSE_NUMBER = rx_cased(r"\s\d{1,4}")

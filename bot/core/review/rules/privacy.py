@@ -64,15 +64,15 @@ _GRADE_ROW = re.compile(
     rf"(?:{_S}[^\n]{{0,40}}?)?{_S}+(?:10|[1-9])(?:[.,]\d{{1,2}})?{_S}*$", re.M)
 # What makes such a list a list of school results (not, say, match scores).
 _GRADE_LIST = rx(r"\b(?:cijfers?|cijferlijst(?:en)?|eindcijfers?|deelcijfers?|grades?|grade\s+list|marks|"
-                  r"klassenlijst|klas|class\s+list|tentamen|hertentamen|toets|examen|exam|resit|studenten|"
-                  r"leerlingen|students|pupils)\b")
+                 r"klassenlijst|klas|class\s+list|tentamen|hertentamen|toets|examen|exam|resit|studenten|"
+                 r"leerlingen|students|pupils)\b")
 _PERSONAL_LIFE = rx(
     r"\b(?:gaat|gaan|is|zijn|zit|zitten)\s+(?:\w+\s+){0,2}?(?:scheiden|gescheiden|in\s+scheiding|in\s+een\s+scheiding|"
     r"opgepakt|gearresteerd|in\s+de\s+schulden)\b|\b(?:getting\s+divorced|got\s+divorced|was\s+arrested|"
     r"got\s+arrested|is\s+in\s+debt|in\s+rehab)\b|\b(?:dronken|bezopen|stomdronken|drunk|wasted|hammered|stoned)\b"
 )
 _PHOTO_SELF = rx(r"\b(?:van\s+mij|van\s+mezelf|van\s+mijzelf|of\s+me|of\s+myself|mijn\s+eigen\s+foto|my\s+own\s+photo|"
-                  r"eigen\s+(?:foto|werk)|own\s+(?:photo|picture|work))\b")
+                 r"eigen\s+(?:foto|werk)|own\s+(?:photo|picture|work))\b")
 
 # Ridicule of the person shown: a put-down, not laughter ("haha, what a day 😂"
 # under a team photo is fun). Read in the photo's sentence and the next one.

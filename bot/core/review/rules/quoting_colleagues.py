@@ -12,11 +12,11 @@ from bot.core.review.text import Draft
 _QUOTE_MARK = rx_cased(r"[^\n]{0,40}?(?:[:\"]|''|,\s*')")
 # Quoting what someone said in public (a speech, an interview) is not quoting a colleague.
 _PUBLIC_WORDS = rx(r"\b(?:speech|toespraak|keynote|interview|krant|newspaper|podcast|oratie|inaugural|"
-                    r"persbericht|press\s+release|publicly|openbaar|in\s+public|column|op\s+tv|on\s+tv|"
-                    r"on\s+the\s+radio|op\s+de\s+radio|livestream|opening\s+van\s+het\s+academisch\s+jaar|"
-                    r"opening\s+of\s+the\s+academic\s+year|dies\s+natalis)\b")
+                   r"persbericht|press\s+release|publicly|openbaar|in\s+public|column|op\s+tv|on\s+tv|"
+                   r"on\s+the\s+radio|op\s+de\s+radio|livestream|opening\s+van\s+het\s+academisch\s+jaar|"
+                   r"opening\s+of\s+the\s+academic\s+year|dies\s+natalis)\b")
 _INTERNAL_HINT = rx(r"\b(?:vergadering|overleg|meeting|intern|internal|vertrouwelijk|confidential|reorgani|"
-                     r"MT\b|bestuur|board)")
+                    r"MT\b|bestuur|board)")
 
 
 # A colleague named, then a verb of saying followed by a quotation:
