@@ -97,3 +97,23 @@ def test_a_policy_file_that_is_not_yaml_is_named(tmp_path):
     (knowledge / "review" / "rocwb.yaml").write_text("rules: [unclosed\n", encoding="utf-8")
     with pytest.raises(KnowledgeError, match=r"rocwb\.yaml: not valid YAML"):
         load_organisations(knowledge)
+
+
+def test_one_module_per_rule_and_no_rule_imports_another():
+    import ast
+
+    from bot.core.review.rules import RULE_IDS
+
+    assert RULE_IDS == ("confidential", "privacy", "personal_data", "offensive", "emotional", "on_behalf", "logo",
+                        "advertising", "quoting_colleagues", "copyright", "accuracy")  # the contract's ids
+    package = REVIEW_CODE / "rules"
+    for rule in RULE_IDS:
+        tree = ast.parse((package / f"{rule}.py").read_text(encoding="utf-8"))
+        imported = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module.rsplit(".", 1)[-1])
+                imported.update(a.name for a in node.names)
+            elif isinstance(node, ast.Import):
+                imported.update(a.name.rsplit(".", 1)[-1] for a in node.names)
+        assert not (imported & (set(RULE_IDS) - {rule})), (rule, imported & set(RULE_IDS))
