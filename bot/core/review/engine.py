@@ -168,7 +168,8 @@ class Reviewer:
         institutions = institutions or rules.known()
         out: list[Hit] = []
         for rule, check in RULES:
-            hits = sorted(check(draft, institutions), key=lambda h: (-_SEVERITY_RANK[h.severity], h.start, h.start - h.end))
+            hits = sorted(check(draft, institutions),
+                          key=lambda h: (-_SEVERITY_RANK[h.severity], h.start, h.start - h.end))
             kept: list[Hit] = []
             for h in hits:
                 if h.end <= h.start:
