@@ -1,12 +1,13 @@
 """Who a sentence is about: roles, pronouns and names, and photos of people.
-Privacy, offensive and the semantic layer's features read these."""
+Privacy, offensive and the semantic layer's features read these; a name is
+a capitalised word that no list and no institution claims (institutions.py)."""
 
 from __future__ import annotations
 
 from bot.core.review.rules.base import rx, rx_cased
 from bot.core.review.rules.institutions import Institutions, known
 
-
+# People by their role, one or many.
 ROLE_ONE = (r"collega|collegaatje|student|studente|leerling|cursist|stagiair|stagiaire|docent|docente|leraar|"
             r"lerares|mentor|teamleider|leidinggevende|manager|directeur|baas|hoogleraar|promovendus|"
             r"medewerker|medewerkster|secretaresse|conciërge|decaan|colleague|co-?worker|pupil|"
