@@ -6,6 +6,8 @@ baseline all read knowledge/ through here.
     knowledge/guidelines/<doc>.yaml   annotations per section (topics, summaries, CAO articles)
     knowledge/cao/*.yaml              collective-agreement articles
     knowledge/quiz/<doc>.yaml         onboarding: key rules and the scenario quiz
+    knowledge/review/<org>.yaml       draft review: what each rule cites and advises, the
+                                      institution's names (bot/core/review/policy.py)
     knowledge/questions/*.yaml        the question bank (bot/question_bank.py)
 
 An organisation is its document's metadata: id, names in both languages,
@@ -17,7 +19,7 @@ is adding files here, never code.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.core.models import OrganisationInfo
@@ -131,8 +133,37 @@ class Knowledge:
         return out
 
     def organisations(self) -> dict[str, OrganisationInfo]:
-        """Organisation id → what the documents' metadata says of it (no document text is read)."""
-        return {s.id: organisation_info(s.meta) for s in self.sources()}
+        """Organisation id → what the documents' metadata says of it (no
+        document text is read), with its review policy when it has one."""
+        organisations = {s.id: organisation_info(s.meta) for s in self.sources()}
+        for org, policy in self.review_policies(organisations).items():
+            organisations[org] = replace(organisations[org], review=policy)
+        return organisations
+
+    def review_policies(self, organisations: dict[str, OrganisationInfo]) -> dict:
+        """knowledge/review/<org>.yaml, checked: org id → ReviewPolicy. A
+        malformed file stops start-up with its name and the problem."""
+        import yaml
+
+        from bot.core.review.guidance import KINDS
+        from bot.core.review.policy import PolicyError, parse_policy
+        from bot.core.review.rules import RULE_IDS
+
+        out = {}
+        for path in self._yaml_files("review"):
+            try:
+                policy = parse_policy(read_yaml(path), RULE_IDS, KINDS)
+            except PolicyError as exc:
+                raise KnowledgeError(f"{path}: {exc}") from exc
+            except yaml.YAMLError as exc:
+                raise KnowledgeError(f"{path}: not valid YAML ({exc})") from exc
+            if policy.org not in organisations:
+                raise KnowledgeError(f"{path}: organisation {policy.org!r} has no document "
+                                     f"(known: {', '.join(sorted(organisations))})")
+            if policy.org in out:
+                raise KnowledgeError(f"{path}: a second review policy for {policy.org!r}")
+            out[policy.org] = policy
+        return out
 
     def guideline_notes(self) -> dict[str, dict]:
         """knowledge/guidelines/<document>.yaml, by document id."""

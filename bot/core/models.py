@@ -161,6 +161,9 @@ class OrganisationInfo:
     everyday_words: tuple[str, ...] = ()
     examples_nl: tuple[str, ...] = ()
     examples_en: tuple[str, ...] = ()
+    # Its review policy (knowledge/review/<org>.yaml, a review.policy.ReviewPolicy):
+    # what review findings cite and advise; None: cited through retrieval.
+    review: object | None = field(default=None, compare=False)
 
     def contact(self, language: Language) -> str:
         return self.contact_en if language == "en" else self.contact_nl

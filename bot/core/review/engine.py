@@ -1,6 +1,10 @@
 """The Reviewer: runs the rules on a draft and turns hits into findings that
 cite the guidelines verbatim.
 
+What a finding cites comes from each institution's review policy
+(knowledge/review/<org>.yaml, carried by its OrganisationInfo); an
+institution without one is cited through retrieval over its own passages.
+
 The draft is data. Nothing in it is ever interpreted as an instruction (the
 rules are deterministic patterns), and it is never logged or stored.
 """
@@ -13,9 +17,11 @@ from typing import Sequence
 
 from bot.core.catalogue import Catalogue, UnknownGuideline
 from bot.core.language import detect_language
-from bot.core.models import Citation, Finding, Language, Review
-from bot.core.review.guidance import L_DISCLAIMER, ON_BEHALF_ADVICE, all_citation_specs, citation_specs, message
-from bot.core.review.rules import RULES, Hit
+from bot.core.models import Citation, Finding, Language, OrganisationInfo, Review
+from bot.core.review import rules
+from bot.core.review.guidance import message
+from bot.core.review.policy import ReviewPolicy
+from bot.core.review.rules import RULES, Hit, Institutions
 from bot.core.review.semantic import DETERMINISTIC_ONLY
 from bot.core.review.text import Draft
 
@@ -31,9 +37,6 @@ MAX_FINDINGS_PER_RULE = 8
 MAX_FINDINGS = 40
 
 _SEVERITY_RANK = {"high": 3, "medium": 2, "low": 1}
-# Organisations whose rules the review mapping names; any other organisation
-# (a document added as files only) is cited through retrieval.
-_MAPPED_ORGS = frozenset(org for org, _, _ in all_citation_specs())
 _QUOTED = re.compile(r"'([^']{20,})'")
 _NOT_PROSE = re.compile(r"https?://\S+|www\.\S+|[^\s@]+@\S+")
 
@@ -103,11 +106,30 @@ def verdict_of(findings: Sequence[Finding]) -> str:
     return "ok"
 
 
+def institutions_of(organisations: dict[str, OrganisationInfo],
+                    policies: dict[str, ReviewPolicy]) -> Institutions:
+    """How drafts name the institutions: the documents' organisation names
+    and the review policies' names, abbreviations and places."""
+    names = [n for info in organisations.values() for n in (info.organisation, info.organisation_en)]
+    names += [n for p in policies.values() for n in p.names]
+    return Institutions(tuple(dict.fromkeys(names)),
+                        tuple(dict.fromkeys(a for p in policies.values() for a in p.abbreviations)),
+                        tuple(dict.fromkeys(x for p in policies.values() for x in p.places)))
+
+
 class Reviewer:
-    def __init__(self, catalogue: Catalogue, retriever=None, semantic=None) -> None:
+    def __init__(self, catalogue: Catalogue, retriever=None, semantic=None,
+                 policies: dict[str, ReviewPolicy] | None = None) -> None:
         self.catalogue = catalogue
         self.retriever = retriever
         self.semantic = semantic      # a SemanticLayer (semantic.py), or None: patterns only
+        # Each organisation's review policy; by default what knowledge/ gave its OrganisationInfo.
+        if policies is None:
+            policies = {org: info.review for org, info in catalogue.organisations.items()
+                        if getattr(info, "review", None) is not None}
+        self.policies = dict(policies)
+        self.institutions = institutions_of(catalogue.organisations, self.policies)
+        rules.learn(self.institutions)
         self._cites: dict[tuple, tuple[Citation, ...]] = {}
 
     # ------------------------------------------------------------------ API
@@ -120,7 +142,7 @@ class Reviewer:
             raise InvalidDraft("the draft is empty")
         scope = tuple(orgs) if orgs else tuple(self.catalogue.orgs())
         language = language or detect_language(draft.text[:LANGUAGE_CHARS])
-        hits = self._hits(draft)
+        hits = self._hits(draft, self.institutions)
         if self.semantic is not None:
             hits = merge_semantic(hits, self.semantic.hits(draft, hits))
         findings = []
@@ -139,10 +161,15 @@ class Reviewer:
 
     # ------------------------------------------------------------------ steps
     @staticmethod
-    def _hits(draft: Draft) -> list[Hit]:
+    def _hits(draft: Draft, institutions: Institutions | None = None) -> list[Hit]:
+        """Every rule's hits, one per place. Static: the semantic layer trains
+        on it without a reviewer; it then knows the institutions every
+        reviewer of this process was built for."""
+        institutions = institutions or rules.known()
         out: list[Hit] = []
         for rule, check in RULES:
-            hits = sorted(check(draft), key=lambda h: (-_SEVERITY_RANK[h.severity], h.start, h.start - h.end))
+            hits = sorted(check(draft, institutions),
+                          key=lambda h: (-_SEVERITY_RANK[h.severity], h.start, h.start - h.end))
             kept: list[Hit] = []
             for h in hits:
                 if h.end <= h.start:
@@ -162,8 +189,7 @@ class Reviewer:
             return None  # no guideline in scope supports it: never report an uncited rule
         start, end = draft.to_original(hit.start, hit.end)
         msg, suggestion = message(hit.rule, hit.kind, language)
-        if hit.rule == "on_behalf":
-            suggestion = self._on_behalf_advice(suggestion, scope, language)
+        suggestion = self._with_advice(suggestion, hit.rule, hit.kind, scope, language)
         return Finding(
             rule=hit.rule,
             severity=hit.severity,
@@ -184,6 +210,7 @@ class Reviewer:
         if not citations:
             return None
         msg, suggestion = message(rule, kind, language)
+        suggestion = self._with_advice(suggestion, rule, kind, tuple(orgs), language)
         return Finding(rule=rule, severity=severity, start=0, end=0, excerpt=excerpt, message=msg,
                        suggestion=suggestion, citations=citations, box=tuple(int(v) for v in box))
 
@@ -192,17 +219,19 @@ class Reviewer:
         cached = self._cites.get(key)
         if cached is None:
             out = []
-            for org, section, starts_with in citation_specs(rule, kind):
-                if org not in scope:
-                    continue
-                try:
-                    out.append(self.catalogue.cite(org, section, starts_with))
-                except UnknownGuideline:
-                    # A knowledge base without this guideline: cite nothing rather than something else.
-                    continue
             for org in scope:
-                if org not in _MAPPED_ORGS:
+                policy = self.policies.get(org)
+                specs = policy.citations(rule, kind) if policy is not None else None
+                if specs is None:
+                    # No review policy for this organisation (or this rule): its own passages, by retrieval.
                     out.extend(self._retrieved_citations(rule, kind, org))
+                    continue
+                for spec in specs:
+                    try:
+                        out.append(self.catalogue.cite(org, spec.section, spec.starts_with))
+                    except UnknownGuideline:
+                        # A knowledge base without this guideline: cite nothing rather than something else.
+                        continue
             cached = self._cites[key] = tuple(out)
         return cached
 
@@ -219,28 +248,32 @@ class Reviewer:
             return []
         return list(self.retriever.citations(hits))
 
-    def disclaimer(self) -> str | None:
-        """The example disclaimer of the Leiden guideline, verbatim."""
-        org, section, starts_with = L_DISCLAIMER
+    def disclaimer(self, org: str) -> str | None:
+        """The example disclaimer the organisation's guideline gives, verbatim
+        (the quoted text in the passage its review policy points at)."""
+        policy = self.policies.get(org)
+        if policy is None or policy.disclaimer is None:
+            return None
         try:
-            passage = self.catalogue.find(org, section, starts_with)
+            passage = self.catalogue.find(org, policy.disclaimer.section, policy.disclaimer.starts_with)
         except UnknownGuideline:
             return None
         m = _QUOTED.search(passage.text)
         return f"'{m.group(1)}'" if m else None
 
-    def _on_behalf_advice(self, base: str, scope: tuple[str, ...], language: Language) -> str:
+    def _with_advice(self, base: str, rule: str, kind: str, scope: tuple[str, ...], language: Language) -> str:
+        """The suggestion, followed by the advice each organisation in scope adds for this rule."""
         parts = [base]
         for org in scope:
-            advice = ON_BEHALF_ADVICE.get(org)
-            if not advice:
+            policy = self.policies.get(org)
+            text = policy.advice(rule, kind, language) if policy is not None else None
+            if not text:
                 continue
-            text = advice.get(language) or advice["en"]
             if "{disclaimer}" in text:
-                disclaimer = self.disclaimer()
+                disclaimer = self.disclaimer(org)
                 if disclaimer is None:
                     continue
-                text = text.format(disclaimer=disclaimer)
+                text = text.replace("{disclaimer}", disclaimer)
             parts.append(text)
         return " ".join(parts)
 

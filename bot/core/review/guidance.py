@@ -1,74 +1,30 @@
-"""What each finding says and which guideline it rests on.
+"""What each finding says, in Dutch and English.
 
-Messages and suggestions are fixed texts in Dutch and English: nothing is
-generated. Citations name a section heading exactly as it appears in the
-source document (curly quotes included) and, where a section holds more than
-one rule, the opening words of the sentence or list item; the Catalogue turns
-them into verbatim quotes. A rule cites only what truly fits, and only the
-organisations in the review's scope.
+Messages and suggestions are fixed, institution-neutral texts: nothing is
+generated. What a finding cites, and any advice of the institution's own,
+is each institution's data (knowledge/review/<org>.yaml, policy.py).
 """
 
 from __future__ import annotations
 
-# (org, section heading as in the source, opening words or None for the whole guideline)
-CiteSpec = tuple[str, str, "str | None"]
-
-L_CONFIDENTIAL: CiteSpec = ("leiden", "Behoud vertrouwelijkheid", None)
-L_PRIVACY: CiteSpec = ("leiden", "Behoud Privacy", None)
-L_PHOTO_CONSENT: CiteSpec = ("leiden", "Behoud Privacy", "Verspreid geen informatie of foto")
-L_IDENTIFYING: CiteSpec = ("leiden", "Respecteer uw publiek / doelgroep", "Alle door de wet beschermde")
-L_RESPECT: CiteSpec = ("leiden", "Respecteer uw publiek / doelgroep", "Gebruik geen discriminerende")
-L_UPSET: CiteSpec = ("leiden", "Wees bewust van aansprakelijkheid", "Als u verontwaardigd bent")
-L_COPYRIGHT: CiteSpec = ("leiden", "Wees bewust van aansprakelijkheid", "Houd rekening met auteursrecht")
-L_APPROVAL: CiteSpec = ("leiden", "Vraag om goedkeuring", None)
-L_DISCLAIMER: CiteSpec = ("leiden", "Gebruik een disclaimer", "Als u content publiceert")
-L_LOGO: CiteSpec = ("leiden", "Logo", "Persoonlijk account")
-L_BRAND: CiteSpec = ("leiden", "Logo", "Gebruik de merknaam")
-L_ACCURATE: CiteSpec = ("leiden", "Wees nauwkeurig", None)
-
-R_CONFIDENTIAL: CiteSpec = ("rocwb", "5. Geef nooit vertrouwelijke informatie van ROC West-Brabant", None)
-R_HARM: CiteSpec = ("rocwb", "1. Je bent zelf verantwoordelijk", "Plaats nooit berichten")
-R_VULGAR: CiteSpec = ("rocwb", "7. Don’ts", "Plaats geen vulgair materiaal")
-R_RESPECT: CiteSpec = ("rocwb", "6. Do’s", "Spreek met respect over anderen")
-R_DOUBT: CiteSpec = ("rocwb", "7. Don’ts", "Bij twijfel het bericht nooit plaatsen")
-R_PRESS: CiteSpec = ("rocwb", "2. Persprotocol blijft gelden", "Berichten en reacties")
-R_NOT_ON_BEHALF: CiteSpec = ("rocwb", "7. Don’ts", "Spreek niet namens ROC West-Brabant")
-R_LOGO_PROFILE: CiteSpec = ("rocwb", "7. Don’ts", "Plaats geen logo als profielfoto")
-R_COPYRIGHT: CiteSpec = ("rocwb", "6. Do’s", "Respecteer het copyright")
-R_ADVERTISING: CiteSpec = ("rocwb", "7. Don’ts", "Post geen verkapte reclameboodschappen")
-R_MARKETPLACE: CiteSpec = ("rocwb", "7. Don’ts", "Gebruik de ROC Group op LinkedIn niet als Marktplaats")
-R_QUOTE: CiteSpec = ("rocwb", "7. Don’ts", "Citeer geen collega")
-R_SOURCES: CiteSpec = ("rocwb", "6. Do’s", "Maak je bronnen kenbaar")
-
-# The guidelines each rule rests on; (rule, kind) overrides the rule's default.
-CITATIONS: dict[str | tuple[str, str], tuple[CiteSpec, ...]] = {
-    "confidential": (L_CONFIDENTIAL, R_CONFIDENTIAL),
-    "privacy": (L_PRIVACY, R_HARM),
-    "personal_data": (L_IDENTIFYING, L_PRIVACY, R_HARM),
-    "offensive": (L_RESPECT, R_VULGAR, R_RESPECT),
-    "emotional": (L_UPSET, R_DOUBT),
-    "on_behalf": (L_APPROVAL, L_DISCLAIMER, R_PRESS, R_NOT_ON_BEHALF),
-    "logo": (L_LOGO, R_LOGO_PROFILE),
-    ("logo", "personal_use"): (L_LOGO, R_COPYRIGHT),
-    "advertising": (R_ADVERTISING, L_BRAND),
-    ("advertising", "sell"): (R_MARKETPLACE, R_ADVERTISING, L_BRAND),
-    "quoting_colleagues": (R_QUOTE, L_PRIVACY),
-    ("quoting_colleagues", "internal"): (R_QUOTE, L_CONFIDENTIAL),
-    "copyright": (L_COPYRIGHT, R_COPYRIGHT),
-    "accuracy": (L_ACCURATE, R_SOURCES),
-    # Findings in images: a recognisable face needs the person's consent.
-    ("privacy", "face"): (L_PHOTO_CONSENT, R_HARM),
-    ("personal_data", "location"): (L_PRIVACY, L_IDENTIFYING, R_HARM),
-    ("personal_data", "metadata"): (L_PRIVACY, R_HARM),
+# Every kind of finding each rule reports ("semantic": found by the learned
+# layer; face, location and metadata: found in an image). A review policy may
+# cite differently per kind; a kind not listed here is a typo in the policy.
+KINDS: dict[str, frozenset[str]] = {
+    "confidential": frozenset({"label", "not_yet", "exam", "meeting", "internal_doc", "salary", "reorg_leak",
+                               "reorg", "semantic"}),
+    "privacy": frozenset({"health", "grades", "personal_life", "photo", "photo_mocking", "face", "semantic"}),
+    "personal_data": frozenset({"iban", "phone", "phone_public", "bsn", "student_number", "staff_number", "email",
+                                "address", "address_unclear", "location", "metadata"}),
+    "offensive": frozenset({"obscene", "slur", "vulgar", "discrimination", "insult", "semantic"}),
+    "emotional": frozenset({"anger", "emoji", "exclaim", "shouting", "semantic"}),
+    "on_behalf": frozenset({"speaks_for", "semantic"}),
+    "logo": frozenset({"profile", "personal_use", "semantic"}),
+    "advertising": frozenset({"ad", "sell", "semantic"}),
+    "quoting_colleagues": frozenset({"quote", "internal", "semantic"}),
+    "copyright": frozenset({"found_online", "music", "screenshot", "mark", "video", "semantic"}),
+    "accuracy": frozenset({"rumour", "hedge", "semantic"}),
 }
-
-
-def citation_specs(rule: str, kind: str) -> tuple[CiteSpec, ...]:
-    return CITATIONS.get((rule, kind)) or CITATIONS[rule]
-
-
-def all_citation_specs() -> set[CiteSpec]:
-    return {spec for specs in CITATIONS.values() for spec in specs}
 
 
 # (rule, kind) → language → (message, suggestion); (rule, "*") is the rule's default.
@@ -148,6 +104,12 @@ MESSAGES: dict[tuple[str, str], dict[str, tuple[str, str]]] = {
                "Ask everyone in the photo for consent before posting, or use a photo in which no one can be recognised. Remove names you have no consent for."),
         "nl": ("Het concept deelt een foto of video van herkenbare personen. Daarvoor heb je hun toestemming nodig.",
                "Vraag iedereen op de foto om toestemming voordat je plaatst, of gebruik een foto waarop niemand herkenbaar is. Haal namen weg waarvoor je geen toestemming hebt."),
+    },
+    ("privacy", "photo_mocking"): {
+        "en": ("The draft shares a photo of an identifiable person to make fun of them.",
+               "Don't post it. Mocking someone with their photo harms them; speak about others with respect."),
+        "nl": ("Het concept deelt een foto van een herkenbaar persoon om die belachelijk te maken.",
+               "Plaats dit niet. Iemand belachelijk maken met een foto schaadt die persoon; spreek met respect over anderen."),
     },
     ("privacy", "face"): {
         "en": ("The photo shows a recognisable face. Photos of individuals need their consent.",
@@ -361,23 +323,6 @@ MESSAGES: dict[tuple[str, str], dict[str, tuple[str, str]]] = {
                "Check the facts before posting and name your source, with a link where possible. If you can't verify it, don't post it."),
         "nl": ("Dit geeft iets onbevestigds door (een gerucht of iets van horen zeggen).",
                "Controleer de feiten voordat je plaatst en noem je bron, met een link als dat kan. Kun je het niet controleren, plaats het dan niet."),
-    },
-}
-
-# Extra advice for on_behalf, per organisation in scope. The Leiden disclaimer
-# itself is taken verbatim from the guideline at run time.
-ON_BEHALF_ADVICE = {
-    "leiden": {
-        "en": "Have official positions approved by the person responsible for your department or faculty. "
-              "When you post about your work on a personal account, add a disclaimer such as: {disclaimer}",
-        "nl": "Laat officiële standpunten goedkeuren door de verantwoordelijke van je afdeling of faculteit. "
-              "Post je op persoonlijke titel over je werk, gebruik dan een disclaimer zoals: {disclaimer}",
-    },
-    "rocwb": {
-        "en": "Make clear you speak in your personal role: only the Executive Board, its spokesperson or college "
-              "directors speak on behalf of ROC West-Brabant.",
-        "nl": "Maak duidelijk dat je vanuit je persoonlijke rol spreekt: alleen de Raad van Bestuur, de woordvoerder "
-              "of collegedirecteuren spreken namens ROC West-Brabant.",
     },
 }
 

@@ -52,7 +52,7 @@ COMPOUND_ENDINGS = _words("""
     flikker flikkers marokkaan marokkanen turk turken jood joden neger negers kind kinderen school leraar
     lerares docent docenten student studenten leerling leerlingen collega collegas baas vent venten weer
     baan werk sukkel sukkels idioot idioten hond honden aap apen bende ding dingen land stad regering
-    bestuur directie universiteit roc instelling organisatie
+    bestuur directie universiteit instelling organisatie
     head heads hole holes storm show face ing er ers y
 """)
 
@@ -78,7 +78,7 @@ ANGRY_EMOJI = "😡🤬😤👿🖕💢"
 
 # All-capital words that are abbreviations, not shouting.
 ACRONYMS = _words("""
-    ROC ROCWB CAO NU HR MT CVB RVB ICT HBO MBO WO VWO HAVO VMBO BSN IBAN LU UL LUMC NOS NRC AD EU NL
+    CAO NU HR MT CVB RVB ICT HBO MBO WO VWO HAVO VMBO BSN IBAN NOS NRC AD EU NL
     UK USA VS AI IT PR PDF FAQ CEO CFO CTO KPI BV NV OR GMR MR UR OK TV VR AR DM PM CV BPV BOL BBL SLB
     UWV DUO OCW COVID NWO ERC KNAW VSNU UNL WHW ECTS BSA HRM AVG GDPR QR URL RSVP FYI ASAP NB PS TBA
     CET MC PHD MSC BSC MA BA LLM MBA NGO RIVM GGD WHO UN UNESCO API SQL HTML CSS IOS ID BTW KVK ZZP
@@ -102,8 +102,7 @@ NOT_NAMES = _words("""
     maandag dinsdag woensdag donderdag vrijdag zaterdag zondag januari februari maart april mei juni
     juli augustus september oktober november december monday tuesday wednesday thursday friday
     saturday sunday january february march may june july august october
-    universiteit university leiden roc west brabant breda bergen zoom roosendaal etten leur oosterhout
-    tilburg den haag amsterdam rotterdam utrecht nederland netherlands dutch english engels nederlands
+    universiteit university den haag amsterdam rotterdam utrecht nederland netherlands dutch english engels nederlands
     linkedin twitter facebook instagram youtube tiktok google whatsapp teams slack x hyves bluesky
     mastodon faculteit faculty college school campus open opendag dag day week
     marketing communicatie communication communications raad bestuur board hr ict

@@ -1,0 +1,71 @@
+"""The emotional rule: a post written in anger: loaded words, shouting, !!!, angry emoji (medium).
+
+Fast: the real review core over knowledge/ with fakes of the core's ports
+(review_support.fake_reviewer), patterns only. Positives and clean near
+misses in Dutch and English, and the citations its policy files give."""
+
+from __future__ import annotations
+
+import pytest
+
+from review_support import BOTH, assert_cites_policy, assert_offsets, fake_reviewer, found, review, summary
+
+RULE = "emotional"
+
+
+@pytest.fixture(scope="module")
+def reviewer():
+    return fake_reviewer()
+
+
+# (severity at least, language, draft)
+POSITIVES = [
+    ('medium', 'nl', 'Ik ben WOEDEND over het nieuwe rooster. Schandalig!!!'),
+    ('medium', 'en', 'This is OUTRAGEOUS. Nobody asked the staff. A disgrace.'),
+    ('medium', 'nl', 'WAAROM LUISTERT NIEMAND HIER OOIT NAAR DOCENTEN!!!'),
+    ('medium', 'nl', 'Ik ben het zo zat, dit is echt belachelijk 😡'),
+    ('medium', 'en', 'I am so sick and tired of this. Unacceptable!!!'),
+]
+
+# Drafts that share words with the rule but do not break it: never medium or high.
+NEAR_MISSES = [
+    ('nl', "Wat een geweldige open dag!!! Dank aan alle collega's."),
+    ('nl', 'OPEN DAG ZATERDAG 12 MAART. Kom langs op onze campus in Breda.'),
+    ('nl', 'Nieuwe afspraken over de CAO NU en het HR-beleid van het ROC en de MBO-raad.'),
+    ('en', 'Congratulations!!! So proud of our graduates 🎉'),
+    ('en', 'An unbelievable result, congratulations to the whole team!'),
+]
+
+
+@pytest.mark.parametrize("severity, language, text", POSITIVES, ids=[f"{n}-{lang}" for n, (_, lang, _) in enumerate(POSITIVES)])
+def test_positive(reviewer, severity, language, text):
+    result = review(reviewer, text)
+    hits = found(result, RULE, severity)
+    assert hits, summary(result)
+    assert_offsets(text, result)
+    for f in hits:
+        assert f.citations and f.message and f.suggestion, f
+
+
+@pytest.mark.parametrize("language, text", NEAR_MISSES, ids=[f"{n}-{lang}" for n, (lang, _) in enumerate(NEAR_MISSES)])
+def test_near_miss_is_not_medium_or_high(reviewer, language, text):
+    result = review(reviewer, text)
+    assert not found(result, RULE, "medium"), summary(result)
+
+
+def test_cases_are_dutch_and_english():
+    assert {lang for _, lang, _ in POSITIVES} == {"nl", "en"}
+    assert {lang for lang, _ in NEAR_MISSES} == {"nl", "en"}
+
+
+@pytest.mark.parametrize("org", BOTH)
+def test_citations_are_the_policy_files(reviewer, org):
+    """Reviewed for one organisation, every finding cites that organisation
+    only, and what knowledge/review/<org>.yaml names for the rule."""
+    seen = 0
+    for _, _, text in POSITIVES:
+        for f in found(review(reviewer, text, [org]), RULE):
+            assert {c.org for c in f.citations} == {org}, f.citations
+            assert_cites_policy(f, org)
+            seen += 1
+    assert seen >= len(POSITIVES) // 2
