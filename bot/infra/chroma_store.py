@@ -1,4 +1,4 @@
-"""The passage store on Chroma, through langchain-chroma.
+"""The passage store on Chroma (writes through langchain-chroma).
 
 Embedded PersistentClient by default; HttpClient to a Chroma server when a
 host is configured. The same class serves both.
@@ -18,14 +18,15 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 import chromadb
 from chromadb.config import Settings as ChromaSettings
-from langchain_chroma import Chroma
-from langchain_core.embeddings import Embeddings
 
 from bot.core.models import Passage
+
+if TYPE_CHECKING:
+    from bot.infra.embedders import Embeddings
 
 _PATH_SEP = " › "
 _LIST_SEP = "|"
@@ -130,7 +131,7 @@ HNSW = {"hnsw:space": "cosine", "hnsw:num_threads": 1, "hnsw:construction_ef": 2
 class ChromaPassageStore:
     """Implements the core's `PassageStore` port, plus the writes ingest needs."""
 
-    def __init__(self, client, embeddings: Embeddings, name: str | None = None) -> None:
+    def __init__(self, client, embeddings: "Embeddings", name: str | None = None) -> None:
         from bot.infra.embedders import embedder_id
 
         self.client = client
@@ -141,14 +142,13 @@ class ChromaPassageStore:
 
     def _open(self, name: str) -> None:
         self.name = name
-        # Always pass our embeddings: without them Chroma falls back to its own
-        # default model and tries to download it.
-        self.vectorstore = Chroma(
-            client=self.client,
-            collection_name=name,
-            embedding_function=self.embeddings,
-            collection_metadata={**HNSW, "embedder": self.embedder},
-        )
+        # As langchain-chroma opens it, without importing it: reads go to the
+        # collection, and langchain-chroma (~0.6 s of CPU to import, a third of
+        # a cold start) is only loaded to write. No embedding function: Chroma
+        # would fall back to its own default model and try to download it.
+        self.collection = self.client.get_or_create_collection(
+            name=name, embedding_function=None, metadata=self._metadata())
+        self._vectorstore = None
         # A collection made by another embedder (a name given by hand) is
         # refused rather than queried with vectors of a different space.
         stored = (self.collection.metadata or {}).get("embedder")
@@ -202,9 +202,20 @@ class ChromaPassageStore:
         except Exception:
             pass  # not there
 
+    def _metadata(self) -> dict:
+        return {**HNSW, "embedder": self.embedder}
+
     @property
-    def collection(self):
-        return self.vectorstore._collection
+    def vectorstore(self):
+        """langchain-chroma's view of the collection, for writes."""
+        if self._vectorstore is None:
+            from langchain_chroma import Chroma
+
+            # Always pass our embeddings: without them Chroma falls back to its
+            # own default model and tries to download it.
+            self._vectorstore = Chroma(client=self.client, collection_name=self.name,
+                                       embedding_function=self.embeddings, collection_metadata=self._metadata())
+        return self._vectorstore
 
     # -- reads (the core's port)
     def search(self, vector: Sequence[float], k: int, orgs: Sequence[str] | None = None):
