@@ -20,9 +20,6 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-import chromadb
-from chromadb.config import Settings as ChromaSettings
-
 from bot.core.models import Passage
 
 if TYPE_CHECKING:
@@ -33,6 +30,11 @@ _LIST_SEP = "|"
 
 
 def make_client(data_dir: Path | None = None, host: str | None = None, port: int | None = None):
+    # Imported here: the helpers of this module serve the snapshot store too,
+    # which starts without chromadb.
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
     # Telemetry off: the product makes no network calls beyond its own.
     settings = ChromaSettings(anonymized_telemetry=False)
     if host:
