@@ -1,4 +1,4 @@
-"""The passage store on Chroma (writes through langchain-chroma).
+"""The passage store on Chroma (langchain-chroma's view of it on demand).
 
 Embedded PersistentClient by default; HttpClient to a Chroma server when a
 host is configured. The same class serves both.
@@ -209,7 +209,8 @@ class ChromaPassageStore:
 
     @property
     def vectorstore(self):
-        """langchain-chroma's view of the collection, for writes."""
+        """langchain-chroma's view of the collection (for LangChain code; the
+        store itself reads and writes the collection directly)."""
         if self._vectorstore is None:
             from langchain_chroma import Chroma
 
@@ -259,14 +260,18 @@ class ChromaPassageStore:
         got = self.collection.get(include=["metadatas"])
         return {m["slot"]: i for i, m in zip(got["ids"], got["metadatas"])}
 
-    def add(self, passages: Sequence[Passage], texts: Sequence[str], batch: int = 64,
+    def add(self, passages: Sequence[Passage], texts: Sequence[str], batch: int = 128,
             progress: Iterable | None = None) -> None:
+        # What langchain-chroma's add_texts does for texts with metadata (every
+        # passage has some), without importing it: ~0.6 s of CPU per ingest.
         for start in range(0, len(passages), batch):
             chunk = passages[start:start + batch]
-            self.vectorstore.add_texts(
-                texts=list(texts[start:start + batch]),
-                metadatas=[passage_metadata(p) for p in chunk],
+            documents = list(texts[start:start + batch])
+            self.collection.upsert(
                 ids=[p.id for p in chunk],
+                embeddings=self.embeddings.embed_documents(documents),
+                metadatas=[passage_metadata(p) for p in chunk],
+                documents=documents,
             )
             if progress is not None:
                 progress(len(chunk))
@@ -274,4 +279,4 @@ class ChromaPassageStore:
     def delete(self, ids: Sequence[str]) -> None:
         ids = list(ids)
         for start in range(0, len(ids), 500):
-            self.vectorstore.delete(ids=ids[start:start + 500])
+            self.collection.delete(ids=ids[start:start + 500])
