@@ -192,23 +192,7 @@ class E5OnnxEmbeddings(Embeddings):
         emb = self.word_rows(ids.ravel()).reshape(len(batch), width, self.dim)
         return self._session.run(["pooled"], {"word_embeddings": emb, "attention_mask": mask})[0]
 
-    def _encode_one(self, text: str, is_query: bool) -> np.ndarray:
-        """One text, window by window (what encode does for it, unbatched)."""
-        windows = list(self._windows([text], is_query))
-        total = np.zeros(self.dim, dtype=np.float64)
-        for window in windows:
-            total += window[1] * self._run([window])[0]
-        vector = total / sum(w[1] for w in windows)
-        return (vector / max(np.linalg.norm(vector), 1e-6)).astype(np.float32)
-
     def encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
-        if not self._batched and len(texts) > 1 and self._workers > 1:
-            # int8 runs one window at a time, so texts need no sorting: each
-            # worker tokenises its next text (Python, holding the GIL) while
-            # the other runs ONNX Runtime (which releases it).
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="e5-onnx")
-            return np.stack(list(self._pool.map(lambda t: self._encode_one(t, is_query), texts)))
         batches = self._batches(list(self._windows(texts, is_query)))
         if len(batches) > 1 and self._workers > 1:
             # ONNX Runtime releases the GIL: batches run side by side, one
