@@ -55,14 +55,18 @@ DISABLED_OPTIMIZERS: list[str] = []
 
 def _write_once(path: Path, write) -> bool:
     """Create a file derived from the conversion beside it, atomically (several
-    processes may race); False when the cache is read-only."""
+    processes may race); False when it cannot be written (a read-only cache,
+    or ONNX Runtime failing to save): the caller then works without it."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         write(tmp)
         os.replace(tmp, path)
         return True
-    except OSError:
-        tmp.unlink(missing_ok=True)
+    except (OSError, RuntimeError):  # ONNX Runtime's errors are RuntimeErrors
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
         return False
 
 
