@@ -70,6 +70,13 @@ def worker_micro(args: dict) -> dict:
     return out
 
 
+def _children_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def _env(model: str, data_dir: Path) -> dict:
     from bot.evaluation.bench import _worker_env
     from bot.settings import Settings
@@ -179,8 +186,14 @@ def main() -> int:
                       "recall_at_3": served["quality"]["recall_at_3"],
                       "peak_rss_mb": served["process"]["ru_maxrss_mb"]}
         log(f"{model}: cold start")
-        colds = [time_to_first_line(socialpolicy_command() + ["ask", SHORT], env) for _ in range(3)]
+        colds = []
+        for _ in range(3):
+            cpu = _children_cpu()
+            colds.append(time_to_first_line(socialpolicy_command() + ["ask", SHORT], env))
+            colds[-1]["cpu_s"] = _children_cpu() - cpu  # the child's CPU until it exits
         r["cold_start_s"] = statistics.median(c["first_answer_s"] or float("inf") for c in colds)
+        r["cold_start_cpu_s"] = round(statistics.median(c["cpu_s"] for c in colds), 3)
+        r["load_average_1m"] = round(os.getloadavg()[0], 1)
         r["ask_vs_baseline"] = round(r["serve"]["ask_p50_ms"] / results["baseline"]["ask_p50_ms"], 2)
         r["targets_met"] = {
             "ask_vs_baseline": r["ask_vs_baseline"] <= TARGETS["ask_vs_baseline"],

@@ -115,7 +115,9 @@ def main() -> int:
         "check_s": {"median": round(statistics.median(times), 2), "max": round(max(times), 2), "runs": len(times)},
         "cpu_s_per_check": round(statistics.median(cpu), 2),  # both cores together, load-independent
         "load_average_1m": round(os.getloadavg()[0], 1),  # the machine is shared: wall time depends on it
-        "peak_rss_mb": round(peak_mb),  # the Python process; Tesseract runs in its own
+        "peak_rss_mb": round(peak_mb),  # Tesseract included when it runs in process (tesserocr)
+        "ocr_engine": "tesserocr (in process)" if getattr(images.reader, "_api", None) is not None
+                      else "tesseract subprocess",
         "found": {"faces": result.image.faces, "rules": sorted({f.rule for f in result.findings})},
     }
     if not args.skip_ocr_recall:

@@ -5,7 +5,10 @@ This is the only place that knows which implementation sits behind a port.
 
 from __future__ import annotations
 
+import functools
+import gc
 import logging
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,7 +50,27 @@ def ingest(settings: Settings, store=None, show_progress: bool | None = None):
     catalogue = Catalogue(load_knowledge(settings.knowledge_dir).passages, load_organisations(settings.knowledge_dir))
     build_router(settings, catalogue, store.embeddings, show_progress=bool(show_progress))
     report = run_ingest(settings.knowledge_dir, store, show_progress=show_progress)
+    if not settings.chroma_host and hasattr(store, "collection"):
+        from bot.infra.snapshot_store import write_snapshot
+
+        write_snapshot(store, settings.chroma_dir)  # what answering processes start from
     return report, store
+
+
+def build_serving_store(settings: Settings, embeddings=None):
+    """The store of a process that only answers: the snapshot of the embedded
+    store's live generation when it is current (no chromadb), else Chroma."""
+    from bot.infra.embedders import make_embeddings
+
+    embeddings = embeddings or make_embeddings(settings.embedding_model, settings.embedding_threads,
+                                               settings.embedding_cache_dir)
+    if not settings.chroma_host:
+        from bot.infra.snapshot_store import open_snapshot
+
+        snapshot = open_snapshot(settings.chroma_dir, embeddings)
+        if snapshot is not None:
+            return snapshot
+    return build_store(settings, embeddings)
 
 
 def load_quiz_data(knowledge_dir: Path) -> dict[str, dict]:
@@ -157,12 +180,31 @@ def build_database(settings: Settings):
     return Database(settings.sql_url)
 
 
+def _without_gc_pauses(build):
+    """Start-up allocates ~10^5 long-lived objects, and the cyclic collector
+    walking them again and again was ~8 % of a cold start's CPU: it waits
+    until the assistant is built."""
+
+    @functools.wraps(build)
+    def wrapper(*args, **kwargs):
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return build(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return wrapper
+
+
+@_without_gc_pauses
 def build_assistant(settings: Settings, store=None, config: RetrievalConfig | None = None,
                     database=None) -> Assistant:
     from bot.core.onboarding import Onboarding
     from bot.infra.lexical import BM25Index
 
-    store = store or build_store(settings)
+    store = store or build_serving_store(settings)
     if store.count() == 0:
         # A store that was never ingested is ingested on first use.
         report, _ = ingest(settings, store)
@@ -182,12 +224,33 @@ def build_assistant(settings: Settings, store=None, config: RetrievalConfig | No
         Reviewer = None
     if Reviewer is not None:
         reviewer = Reviewer(catalogue, retriever, semantic=build_review_semantic(settings, store.embeddings))
-    database = database or build_database(settings)
-    onboarding = Onboarding(catalogue, load_quiz_data(settings.knowledge_dir), database.progress)
+    if database is None:
+        # Opened on first use: `ask` never needs it, and SQLAlchemy is ~0.2 s of CPU to import.
+        database = OnFirstUse(lambda: build_database(settings))
+        progress, feedback, events = (OnFirstUse(lambda a=a: getattr(database, a))
+                                      for a in ("progress", "feedback", "events"))
+    else:
+        progress, feedback, events = database.progress, database.feedback, database.events
+    onboarding = Onboarding(catalogue, load_quiz_data(settings.knowledge_dir), progress)
     images = (lambda: build_image_reviewer(reviewer)) if reviewer is not None else None
     return Assistant(answerer, catalogue, retriever, reviewer=reviewer, onboarding=onboarding,
-                     default_org=settings.default_org, feedback=database.feedback, events=database.events,
+                     default_org=settings.default_org, feedback=feedback, events=events,
                      images=images)
+
+
+class OnFirstUse:
+    """Stands in for an object that is built at its first attribute access."""
+
+    def __init__(self, build) -> None:
+        self._build, self._built = build, None
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name):
+        if self._built is None:
+            with self._lock:
+                if self._built is None:
+                    self._built = self._build()
+        return getattr(self._built, name)
 
 
 def build_image_reviewer(reviewer):

