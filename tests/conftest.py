@@ -64,7 +64,13 @@ def assistant(settings):
     """The real Assistant on the session's ingested store (loaded, not ingested again)."""
     from bot.container import build_assistant
 
-    return build_assistant(settings)
+    assistant = build_assistant(settings)
+    # The review's classifier is trained (or loaded from the cache) on first
+    # use: here, once, rather than inside the time limit of the first test that reviews.
+    semantic = getattr(assistant.reviewer, "semantic", None)
+    if semantic is not None and hasattr(semantic, "layer"):
+        semantic.layer
+    return assistant
 
 
 @pytest.fixture(scope="session")
