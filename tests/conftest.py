@@ -21,17 +21,63 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 os.environ.setdefault("SOCIALPOLICY_CACHE_DIR", str(REPO / ".cache" / "test"))
 
 
+class TemplateIngest:
+    """The session's one ingest: `socialpolicy ingest --json` into an empty
+    directory, in its own process (so its files are complete when it exits).
+    Started as soon as the tests are collected, so that on a fresh clone (the
+    router's first fit, minutes) the tests that need no ingested store run
+    meanwhile on the other core."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.proc = subprocess.Popen([*CLI, "ingest", "--json"], cwd=REPO, env=cli_env(path),
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def result(self) -> tuple[Path, dict]:
+        import json
+
+        try:
+            out, err = self.proc.communicate(timeout=900)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise
+        assert self.proc.returncode == 0, err
+        return self.path, json.loads(out)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+_template: TemplateIngest | None = None
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Tests without the ingested store first (stable order otherwise), and
+    the ingest started now, beside them, if any selected test needs it."""
+    global _template
+    needs = [item for item in items if "ingest_report" in getattr(item, "fixturenames", ())]
+    if not needs:
+        return
+    heavy = set(needs)
+    items[:] = [item for item in items if item not in heavy] + needs
+    if _template is None:
+        _template = TemplateIngest(config._tmp_path_factory.mktemp("ingested-template"))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _template is not None:
+        _template.stop()
+
+
 @pytest.fixture(scope="session")
 def ingest_report(tmp_path_factory) -> tuple[Path, dict]:
-    """A data directory ingested once by the real CLI (`ingest --json`), in its
-    own process (so its files are complete when it exits), and its report."""
-    import json
-
-    path = tmp_path_factory.mktemp("ingested-template")
-    done = subprocess.run([*CLI, "ingest", "--json"], cwd=REPO, env=cli_env(path), capture_output=True,
-                          text=True, timeout=600)
-    assert done.returncode == 0, done.stderr
-    return path, json.loads(done.stdout)
+    """The session's ingested data directory and the report of its `ingest --json`."""
+    global _template
+    if _template is None:   # collected without the hook (e.g. another plugin reordered)
+        _template = TemplateIngest(tmp_path_factory.mktemp("ingested-template"))
+    return _template.result()
 
 
 @pytest.fixture(scope="session")
