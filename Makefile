@@ -31,8 +31,9 @@ demo: setup
 	$(BIN)/socialpolicy ask "Mag ik vertrouwelijke informatie over een reorganisatie op LinkedIn zetten?"
 	printf 'Ik hoorde dat de faculteit gaat reorganiseren, nog niet bekend maar mijn collega zei: "er gaan banen weg"!!! Mail me op j.jansen@gmail.com\n' | $(BIN)/socialpolicy review -
 
+# --durations: where the time goes, in every CI log (the suite's budget is ~6 min).
 test: setup
-	$(BIN)/python -m pytest -q -ra
+	$(BIN)/python -m pytest -q -ra --durations=15
 
 ingest: setup
 	$(BIN)/socialpolicy ingest

@@ -171,7 +171,7 @@ def build_review_semantic(settings: Settings, embeddings):
     drafts (never the locked test split); None when there is no bank."""
     from bot.infra.review_model import load_or_train
 
-    return load_or_train(settings.knowledge_dir, embeddings, settings.data_dir / "cache")
+    return load_or_train(settings.knowledge_dir, embeddings, settings.cache_dir)
 
 
 def build_database(settings: Settings):

@@ -3,23 +3,33 @@ severity, rule names instead of ids, one quote per finding with the others
 behind "Show sources", readable colours, and a welcome that starts with how
 to use the bot. Rendered from core objects: no model, no server.
 
-Adaptive Cards are checked against the 1.5 element set structurally (no
-offline validator is installable from PyPI: `adaptivecards` 3.x is the npm
-renderer, the PyPI package of that name is an unrelated builder)."""
+Every Teams card is validated against the official Adaptive Cards 1.5 JSON
+schema, and its text colours against the Teams light and dark host configs,
+both vendored from github.com/microsoft/AdaptiveCards under
+tests/fixtures/adaptivecards/ (see the README there). No offline validator
+is installable from PyPI: `adaptivecards` 3.x is the npm renderer, the PyPI
+package of that name is an unrelated builder. Slack blocks are checked
+against Block Kit's documented limits."""
 
 from __future__ import annotations
 
+import functools
 import json
+from pathlib import Path
 
+import jsonschema
 import pytest
 
 from bot.channels.labels import RULE_LABELS
 from bot.channels.slack import blocks as ui
 from bot.channels.teams import cards
 from bot.core.models import Answer, Citation, Finding, Review
+from bot.core.review.rules import RULE_IDS
 from fakes import fake_assistant
 
 ORG_NAMES = {"leiden": "Universiteit Leiden", "rocwb": "ROC West-Brabant"}
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "adaptivecards"
 
 
 def cite(n: int, org: str = "leiden") -> Citation:
@@ -41,118 +51,175 @@ def review(language="nl", findings=SIX) -> Review:
     return Review("do_not_post", language, findings, (cite(99),))
 
 
-# -- an Adaptive Card 1.5, structurally -----------------------------------------------------
+# -- an Adaptive Card 1.5: the official schema ---------------------------------------------------
 
-ELEMENTS = {
-    "TextBlock": {"text"}, "RichTextBlock": {"inlines"}, "Container": {"items"}, "ActionSet": {"actions"},
-    "ColumnSet": set(), "Column": set(), "FactSet": {"facts"}, "Image": {"url"},
-}
-ACTIONS = {"Action.Submit": {"title"}, "Action.ShowCard": {"title", "card"}, "Action.OpenUrl": {"url"},
-           "Action.Execute": set()}
-ENUMS = {
-    "color": {"Default", "Dark", "Light", "Accent", "Good", "Warning", "Attention"},
-    "size": {"Small", "Default", "Medium", "Large", "ExtraLarge"},
-    "weight": {"Lighter", "Default", "Bolder"},
-    "spacing": {"None", "Small", "Default", "Medium", "Large", "ExtraLarge", "Padding"},
-    "style": {"default", "emphasis", "good", "attention", "warning", "accent"},
-}
-COMMON = {"type", "id", "spacing", "separator", "isVisible", "color", "size", "weight", "isSubtle", "wrap",
-          "style", "horizontalAlignment", "fallback", "height", "requires", "maxLines", "fontType"}
+@functools.cache
+def card_schema() -> jsonschema.protocols.Validator:
+    schema = json.loads((FIXTURES / "adaptive-card-1.5.json").read_text(encoding="utf-8"))
+    validator = jsonschema.validators.validator_for(schema)
+    validator.check_schema(schema)
+    return validator(schema)
 
 
-def check_adaptive_card(card: dict, version: str = "1.5", top: bool = True) -> None:
-    assert card["type"] == "AdaptiveCard"
-    if top:
-        assert card["version"] == version and card["$schema"].startswith("http://adaptivecards.io/schemas/")
-        assert isinstance(card.get("fallbackText"), str) and card["fallbackText"].strip()
-    for element in card.get("body", []):
-        check_element(element)
-    for action in card.get("actions", []):
-        check_action(action)
+# What Teams adds to the card format (Microsoft's "msteams" property, not in the schema).
+TEAMS_EXTENSION = {"msteams": {"width": "Full"}}
+
+
+def check_adaptive_card(card: dict, version: str = "1.5") -> None:
+    assert card["type"] == "AdaptiveCard" and card["version"] == version
+    assert card["$schema"].startswith("http://adaptivecards.io/schemas/")
+    assert isinstance(card.get("fallbackText"), str) and card["fallbackText"].strip()
+    extension = {k: card[k] for k in TEAMS_EXTENSION if k in card}
+    assert extension == TEAMS_EXTENSION
+    standard = {k: v for k, v in card.items() if k not in TEAMS_EXTENSION}
+    errors = sorted(card_schema().iter_errors(standard), key=lambda e: list(e.absolute_path))
+    assert not errors, [f"{list(e.absolute_path)}: {e.message[:200]}" for e in errors[:5]]
+    # Only elements of version 1.5 or earlier (the schema also lists later ones).
+    for node in _all(card):
+        kind = node.get("type")
+        if isinstance(kind, str) and kind in card_schema().schema["definitions"]:
+            since = card_schema().schema["definitions"][kind].get("version", "1.0")
+            assert tuple(map(int, since.split("."))) <= (1, 5), (kind, since)
     assert len(json.dumps(card)) < 28_000   # Teams' message size limit
 
 
-def check_element(e: dict) -> None:
-    kind = e.get("type")
-    assert kind in ELEMENTS, kind
-    assert ELEMENTS[kind] <= set(e), (kind, sorted(e))
-    for key, allowed in ENUMS.items():
-        if key in e and not (kind == "Container" and key == "style"):
-            assert e[key] in allowed, (kind, key, e[key])
-    if kind == "Container":
-        assert e.get("style", "default") in ENUMS["style"]
-        for item in e["items"]:
-            check_element(item)
-    elif kind == "RichTextBlock":
-        for run in e["inlines"]:
-            assert run["type"] == "TextRun" and isinstance(run["text"], str)
-            assert set(run) <= {"type", "text", "weight", "size", "isSubtle", "italic", "color", "strikethrough",
-                                "highlight", "underline", "fontType", "selectAction"}, sorted(run)
-            for key in ("color", "size", "weight"):
-                if key in run:
-                    assert run[key] in ENUMS[key]
-    elif kind == "ActionSet":
-        for action in e["actions"]:
-            check_action(action)
-    elif kind == "TextBlock":
-        assert set(e) <= COMMON | {"text"}, sorted(e)
+def test_the_schema_check_can_fail():
+    good = cards.help_card("en")
+    check_adaptive_card(good)
+    for broken in ({**good, "body": [{"type": "TextBlock"}]},                     # text is required
+                   {**good, "body": [{"type": "TextBlock", "text": "x", "color": "Pink"}]},
+                   {**good, "body": [{"type": "Carousel", "pages": []}]},        # not an element of 1.5
+                   {**good, "actions": [{"type": "Action.ShowCard", "title": "x", "card": {"body": 1}}]}):
+        with pytest.raises(AssertionError):
+            check_adaptive_card(broken)
 
 
-def check_action(a: dict) -> None:
-    assert a["type"] in ACTIONS and ACTIONS[a["type"]] <= set(a), a
-    if a["type"] == "Action.ShowCard":
-        check_adaptive_card(a["card"], top=False)
+# -- text contrast on Teams' light and dark themes (WCAG 2.x) -------------------------------------
+
+BODY_TEXT_CONTRAST = 4.5
 
 
-def texts_with_colour(node, inherited=None):
-    """(text, colour, bold) of every TextBlock and TextRun."""
-    if isinstance(node, dict):
-        if node.get("type") == "TextBlock":
-            yield node["text"], node.get("color"), node.get("weight") == "Bolder"
-        elif node.get("type") == "TextRun":
-            yield node["text"], node.get("color"), node.get("weight") == "Bolder"
-        for v in node.values():
-            yield from texts_with_colour(v)
-    elif isinstance(node, list):
+def _rgb(colour: str, background: tuple[float, ...] | None = None) -> tuple[float, ...]:
+    """#RRGGBB or #AARRGGBB (the host config's form), alpha blended over `background`."""
+    h = colour.lstrip("#")
+    alpha = int(h[:2], 16) / 255 if len(h) == 8 else 1.0
+    rgb = tuple(int(h[-6:][i:i + 2], 16) for i in (0, 2, 4))
+    if background is not None and alpha < 1:
+        rgb = tuple(alpha * c + (1 - alpha) * b for c, b in zip(rgb, background))
+    return rgb
+
+
+def _luminance(rgb) -> float:
+    def channel(v: float) -> float:
+        v /= 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(v) for v in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(foreground, background) -> float:
+    hi, lo = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@functools.cache
+def host_config(theme: str) -> dict:
+    return json.loads((FIXTURES / f"microsoft-teams-{theme}.json").read_text(encoding="utf-8"))
+
+
+def text_contrast(theme: str, style: str, colour: str | None, subtle: bool) -> float:
+    """The contrast of a text colour on a container style's background."""
+    styles = host_config(theme)["containerStyles"]
+    page = _rgb(styles["default"]["backgroundColor"])
+    background = _rgb(styles[style]["backgroundColor"], page)
+    colours = styles[style]["foregroundColors"][(colour or "Default").lower()]
+    return contrast(_rgb(colours["subtle" if subtle else "default"], background), background)
+
+
+def texts_in_context(node, style: str = "default"):
+    """(text, colour, subtle, container style) of every TextBlock and TextRun."""
+    if isinstance(node, list):
         for v in node:
-            yield from texts_with_colour(v)
+            yield from texts_in_context(v, style)
+        return
+    if not isinstance(node, dict):
+        return
+    kind = node.get("type")
+    if kind in ("TextBlock", "TextRun"):
+        yield node["text"], node.get("color"), bool(node.get("isSubtle")), style
+        return
+    if kind in ("Container", "Column", "ColumnSet") and node.get("style"):
+        style = node["style"]
+    if kind == "Action.ShowCard":   # the shown card sits in the host config's show-card style
+        style = host_config("light")["actions"]["showCard"].get("style", "emphasis")
+    for v in node.values():
+        yield from texts_in_context(v, style)
 
 
 def check_colours(card: dict) -> None:
-    """Running text keeps the theme's colour; Good and Attention (the two
-    that keep 4.5:1 on Teams' light and dark themes) only on short bold labels;
-    Warning, Accent, Light and Dark never."""
-    for text, colour, bold in texts_with_colour(card):
-        if colour in (None, "Default"):
-            continue
-        assert colour in cards.LABEL_COLOURS, (colour, text)
-        assert bold and len(text) <= cards.MAX_COLOURED_CHARS, (colour, text)
+    """Every text, subtle or not, at least 4.5:1 on Teams' light and dark
+    themes in the container it sits in; only the colours the card module allows."""
+    for text, colour, subtle, style in texts_in_context(card):
+        assert (colour or "Default") in cards.TEXT_COLOURS, (colour, text)
+        for theme in ("light", "dark"):
+            ratio = text_contrast(theme, style, colour, subtle)
+            assert ratio >= BODY_TEXT_CONTRAST, (theme, style, colour, subtle, round(ratio, 2), text)
 
+
+def test_contrast_is_computed_from_the_teams_host_configs():
+    # The issue's measurements: Warning yellow 1.47:1 and Good green 2.07:1 on the light theme.
+    assert round(text_contrast("light", "default", "Warning", False), 2) == 1.47
+    assert round(text_contrast("light", "default", "Good", False), 2) == 2.07
+    assert text_contrast("dark", "default", "Attention", False) < BODY_TEXT_CONTRAST
+    assert contrast((0, 0, 0), (255, 255, 255)) == pytest.approx(21.0)
+    # The colours the card module allows are readable everywhere the cards put text.
+    for colour in cards.TEXT_COLOURS:
+        for theme in ("light", "dark"):
+            for style in ("default", "emphasis"):
+                for subtle in (False, True):
+                    assert text_contrast(theme, style, colour, subtle) >= BODY_TEXT_CONTRAST
+    red = {"type": "AdaptiveCard", "version": "1.5", "body": [
+        {"type": "TextBlock", "text": "Niet plaatsen", "color": "Attention", "weight": "Bolder"}]}
+    with pytest.raises(AssertionError):
+        check_colours(red)
+
+
+# -- Slack: Block Kit's limits ----------------------------------------------------------------------
 
 def check_slack(blocks: list[dict], limit: int = ui.MAX_BLOCKS) -> None:
     assert 0 < len(blocks) <= limit
     for b in blocks:
+        assert len(b.get("block_id", "")) <= 255
         if b["type"] == "section":
-            assert len(b["text"]["text"]) <= ui.MAX_SECTION
+            assert 0 < len(b["text"]["text"]) <= ui.MAX_SECTION
             if "accessory" in b:
                 assert len(b["accessory"]["text"]["text"]) <= ui.MAX_BUTTON_TEXT
                 assert len(b["accessory"].get("value", "")) <= ui.MAX_BUTTON_VALUE
         if b["type"] == "context":
             assert 0 < len(b["elements"]) <= 10
+            assert all(len(e["text"]) <= ui.MAX_CONTEXT_ELEMENT for e in b["elements"])
         if b["type"] == "actions":
             assert len(b["elements"]) <= 25
             for e in b["elements"]:
                 assert len(e["text"]["text"]) <= 75 and len(e.get("value", "")) <= 2000
+                assert len(e["action_id"]) <= 255
         if b["type"] == "header":
             assert len(b["text"]["text"]) <= 150
 
 
+def check_view(view: dict) -> None:
+    check_slack(view["blocks"], ui.MAX_VIEW_BLOCKS)
+    for key in ("title", "close"):
+        if key in view:
+            assert len(view[key]["text"]) <= 24
 
 
-def no_raw_rule_ids(rendered: str) -> None:
-    for rule in RULE_LABELS["en"]:
+def no_raw_rule_ids(rendered) -> None:
+    """No rule id with an underscore (`quoting_colleagues`, `personal_data`) in what a card shows."""
+    text = rendered if isinstance(rendered, str) else json.dumps(rendered, ensure_ascii=False)
+    for rule in set(RULE_IDS) | set(RULE_LABELS["en"]):
         if "_" in rule:
-            assert rule not in rendered, rule
+            assert rule not in text, rule
 
 
 # -- reviews ------------------------------------------------------------------------------------
@@ -272,7 +339,7 @@ def test_answer_cards_keep_colours_readable_and_say_when_not_confident():
 def test_welcome_starts_with_how_to_use_the_bot_and_hides_the_rules_behind_a_button(language):
     assistant = fake_assistant()
     contents = [assistant.onboarding_content(o, language) for o in sorted(assistant.organisations)]
-    card = cards.welcome_card(contents, language)
+    card = cards.welcome_card(contents, language, assistant.organisations)
     check_adaptive_card(card)
     check_colours(card)
     body = json.dumps(card["body"], ensure_ascii=False)
@@ -290,9 +357,173 @@ def test_welcome_starts_with_how_to_use_the_bot_and_hides_the_rules_behind_a_but
     assert card["fallbackText"].index(how) < card["fallbackText"].index(contents[0].organisation)
 
 
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_app_home_starts_with_how_to_use_the_bot_and_opens_the_rules_on_a_button(language):
+    assistant = fake_assistant()
+    orgs = sorted(assistant.organisations)
+    contents = [assistant.onboarding_content(o, language) for o in orgs]
+    view = ui.home_view(contents, language, assistant.quiz_orgs(), assistant.organisations)
+    check_view(view)
+    shown = json.dumps(view, ensure_ascii=False)
+    t = ui.labels(language)
+    assert shown.index("/socialpolicy") < shown.index(contents[0].organisation)
+    buttons = [e for b in view["blocks"] if b["type"] == "actions" for e in b["elements"]
+               if e["action_id"] == ui.SHOW_RULES]
+    assert [ui.decode_value(b["value"])["o"] for b in buttons] == orgs
+    assert all(b["text"]["text"] == t["show_rules"] for b in buttons)
+    for content in contents:
+        info = assistant.organisations[content.org]
+        assert content.organisation in shown and info.examples(language)[0] in shown
+        # The rules are behind the button, not listed ...
+        assert not any(c.quote in shown for c in content.key_rules + content.dos + content.donts)
+        # ... and the button's modal lists them.
+        modal = json.dumps(ui.rules_modal(content, language), ensure_ascii=False)
+        assert all(ui.esc(c.quote)[:80] in modal for c in content.key_rules)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_help_texts_name_the_organisations_and_examples_of_the_knowledge_base(language):
+    assistant = fake_assistant()
+    orgs = assistant.organisations
+    slack = ui.help_text(language, orgs)
+    teams_card = cards.help_card(language, assistant.quiz_orgs(), orgs)
+    teams = json.dumps(teams_card, ensure_ascii=False)
+    welcome = cards.welcome_card([assistant.onboarding_content(o, language) for o in sorted(orgs)], language, orgs)
+    for info in orgs.values():
+        for text in (slack, teams):
+            assert info.short_name in text
+        assert info.examples(language)[0] in json.dumps(welcome, ensure_ascii=False)
+    first = orgs[sorted(orgs)[0]].examples(language)[0]
+    assert first in slack and first in teams
+    assert "{" not in slack and "{" not in teams_card["fallbackText"]
+
+
+def test_a_third_institution_added_as_files_is_shown_in_app_home_and_the_teams_welcome(tmp_path):
+    from policy_files import knowledge_with
+
+    knowledge, meta = knowledge_with(REPO / "knowledge", tmp_path / "knowledge", "pdf")
+    assistant = fake_assistant(knowledge)
+    assert meta["id"] in assistant.organisations
+    for language in ("nl", "en"):
+        contents = [assistant.onboarding_content(o, language) for o in sorted(assistant.organisations)]
+        home = json.dumps(ui.home_view(contents, language, assistant.quiz_orgs(), assistant.organisations),
+                          ensure_ascii=False)
+        welcome = cards.welcome_card(contents, language, assistant.organisations)
+        check_adaptive_card(welcome)
+        check_colours(welcome)
+        shown = json.dumps(welcome, ensure_ascii=False)
+        for text in (home, shown):
+            assert meta["organisation"] in text and meta["examples"][language][0] in text
+        assert meta["short_name"] in ui.help_text(language, assistant.organisations)
+
+
 def test_organisation_names_are_the_knowledge_base_names_in_both_languages():
     assistant = fake_assistant()
     for language in ("nl", "en"):
         for org, name in assistant.quiz_orgs():
             assert name == assistant.catalogue.organisations[org].organisation
             assert cards.help_card(language, assistant.quiz_orgs())
+
+
+# -- every card the bot sends, on both platforms --------------------------------------------------
+
+def _real_citations(assistant, n: int, org: str) -> tuple[Citation, ...]:
+    from bot.core.catalogue import citation_for
+
+    passages = [p for p in assistant.catalogue.passages if p.kind == "sentence" and p.org == org]
+    return tuple(citation_for(p, 0.8) for p in passages[:n])
+
+
+def rendered(language: str):
+    """(name, Teams card or None, Slack blocks or view or None) for every kind of message."""
+    assistant = fake_assistant()
+    orgs = sorted(assistant.organisations)
+    quotes = {org: _real_citations(assistant, 40, org) for org in orgs}
+    leiden = quotes[orgs[0]]
+    severities = ("high", "medium", "low")
+    every_rule = tuple(
+        Finding(rule, severities[i % 3], i, i + 9, f"passage {i} of the draft", f"Message {i}.",
+                "Schrijf het anders." if i % 2 else "", leiden[i % 10:i % 10 + 3])
+        for i, rule in enumerate(RULE_IDS))
+    image = (Finding("privacy", "high", 0, 0, "", "A recognisable face.", "Blur it.", leiden[:3], box=(1, 2, 30, 40)),
+             Finding("personal_data", "medium", 0, 0, "GPS 52.1601, 4.4970", "Location.", "", leiden[3:4],
+                     box=(0, 0, 640, 480)),
+             Finding("personal_data", "low", 0, 0, "EXIF", "Camera owner.", "", (), box=(0, 0, 640, 480)))
+    reviews = {
+        "review": Review("do_not_post", language, every_rule, leiden[20:23]),
+        "review, long": Review("do_not_post", language, every_rule * 3, leiden[20:23]),
+        "review, nothing found": Review("ok", language, (), leiden[:2]),
+        "image review": Review("caution", language, image, ()),
+    }
+    out = []
+    for question in ("Mag ik een foto van mijn studenten plaatsen?", "Can I use the logo as my profile picture?",
+                     "Wat is de hoofdstad van Frankrijk?"):
+        answer = assistant.ask(question)
+        answer = Answer(answer.question, language, answer.abstained, answer.answer, answer.citations,
+                        contacts=answer.contacts, short_answer=answer.short_answer, confidence=answer.confidence)
+        out.append((f"answer: {question}", cards.answer_card(answer, orgs[0]),
+                    ui.answer_blocks(answer, share_value="{}", feedback_value="{}")))
+    for name, r in reviews.items():
+        out.append((name, cards.review_card(r, orgs[0]), ui.review_blocks(r, feedback_value="{}")))
+        more = [f.citations[1:] for f in r.findings if len(f.citations) > 1]
+        if more:
+            out.append((f"{name}: sources", None, ui.sources_modal(more[0], language)))
+    contents = [assistant.onboarding_content(org, language) for org in orgs]
+    quiz_orgs = assistant.quiz_orgs()
+    out.append(("welcome", cards.welcome_card(contents, language, assistant.organisations),
+                ui.welcome_blocks("U1", language, contents[0].organisation, quiz_orgs)))
+    out.append(("help", cards.help_card(language, quiz_orgs, assistant.organisations),
+                ui.help_blocks(language, assistant.organisations)))
+    out.append(("App Home", None, ui.home_view(contents, language, quiz_orgs, assistant.organisations)))
+    for content in contents:
+        out.append((f"rules {content.org}", None, ui.rules_modal(content, language)))
+    out.append(("choose organisation", cards.choose_org_card(quiz_orgs, language), None))
+    for org, name in quiz_orgs:
+        progress, first = assistant.quiz_start(f"u-{org}-{language}", "teams", org, language=language)
+        out.append((f"quiz {org}", cards.scenario_card(first, 1, progress.total, name, language),
+                    ui.quiz_intro_blocks(name, progress.total, language)
+                    + ui.scenario_blocks(first, 1, progress.total, language)))
+        scenario, step = first, None
+        for i in range(progress.total):
+            pick = scenario.answer if i % 2 == 0 else (scenario.answer + 1) % len(scenario.choices)
+            step = assistant.quiz_answer(f"u-{org}-{language}", scenario.id, pick, language)
+            out.append((f"quiz {org} step {step.number}", cards.quiz_result_card(step, language),
+                        ui.quiz_step_blocks(step, progress.total, language)))
+            if step.next is None:
+                break
+            scenario = step.next
+        out.append((f"quiz {org} done", cards.quiz_done_card(step.progress, language),
+                    ui.quiz_done_blocks(step.progress, language)))
+    # Errors and notices: plain text on Teams; a section on Slack.
+    t = ui.labels(language)
+    for key in ("error", "not_in_channel", "review_empty", "nothing_to_check", "quiz_lost"):
+        out.append((key, None, ui.notice_blocks(t[key])))
+    out.append(("checking", None, ui.loading_modal(language)))
+    return out
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_card_is_valid_readable_and_shows_no_rule_ids(language):
+    seen_teams = seen_slack = 0
+    for name, card, slack in rendered(language):
+        if card is not None:
+            try:
+                check_adaptive_card(card)
+                check_colours(card)
+                no_raw_rule_ids(card)
+            except AssertionError as exc:
+                raise AssertionError(f"Teams card {name!r}: {exc}") from exc
+            seen_teams += 1
+        if slack is not None:
+            try:
+                check_view(slack) if isinstance(slack, dict) else check_slack(slack)
+                no_raw_rule_ids(slack)
+            except AssertionError as exc:
+                raise AssertionError(f"Slack blocks {name!r}: {exc}") from exc
+            seen_slack += 1
+    assert seen_teams >= 15 and seen_slack >= 20
+
+
+def test_every_rule_has_a_name_in_both_languages():
+    for language in ("nl", "en"):
+        assert set(RULE_IDS) <= set(RULE_LABELS[language]), set(RULE_IDS) - set(RULE_LABELS[language])

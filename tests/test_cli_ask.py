@@ -1,18 +1,16 @@
-"""`socialpolicy ask` and `ingest` through the real command line."""
+"""`socialpolicy ask` and `ingest` through the command line: the entry
+point in real processes (the JSON contract, a never-ingested store), the
+rest in this process with the session's models (`run_cli`)."""
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-CLI = str(Path(sys.executable).parent / "socialpolicy")
+from cli_testing import CLI, REPO, cli_env
 
 
 @pytest.fixture(scope="module")
@@ -21,28 +19,25 @@ def env(ingested_template, tmp_path_factory):
 
     data = tmp_path_factory.mktemp("cli-data") / "data"
     shutil.copytree(ingested_template, data)
-    environ = {**os.environ, "SOCIALPOLICY_DATA_DIR": str(data)}
-    environ.pop("CHROMA_HOST", None)
-    return environ
+    return cli_env(data)
 
 
-def test_ingest_json_summary(tmp_path):
-    environ = {**os.environ, "SOCIALPOLICY_DATA_DIR": str(tmp_path / "new")}
-    environ.pop("CHROMA_HOST", None)
-    done = subprocess.run([CLI, "ingest", "--json"], env=environ, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout)
+def test_ingest_json_summary(ingest_report, knowledge):
+    """The session's store was ingested by `socialpolicy ingest --json` into an empty directory."""
+    _, report = ingest_report
     assert set(report) == {"documents", "chunks", "added", "updated", "removed", "seconds"}
-    assert report["documents"] == 2 and report["added"] == report["chunks"] and report["removed"] == 0
+    assert report["documents"] == 2 and report["added"] == report["chunks"] == len(knowledge.passages)
+    assert report["removed"] == 0 and report["updated"] == 0
 
 
 def run(env, *args, stdin=None, timeout=120):
-    return subprocess.run([CLI, *args], env=env, input=stdin, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run([*CLI, *args], cwd=REPO, env=env, input=stdin, capture_output=True, text=True,
+                          timeout=timeout)
 
 
-def test_ingest_again_is_a_one_line_summary_with_nothing_to_do(env):
-    done = run(env, "ingest")
-    assert done.returncode == 0
+def test_ingest_again_is_a_one_line_summary_with_nothing_to_do(env, run_cli):
+    done = run_cli("ingest", env={"SOCIALPOLICY_DATA_DIR": env["SOCIALPOLICY_DATA_DIR"]})
+    assert done.exit_code == 0, done.stderr
     lines = done.stdout.strip().splitlines()
     assert len(lines) == 1
     assert "0 added, 0 updated, 0 removed" in lines[0]
@@ -65,8 +60,9 @@ def test_ask_json_contract(env):
     assert "consent" in answer["answer"].lower()
 
 
-def test_ask_dutch_answer_and_org_scope(env):
-    done = run(env, "ask", "--json", "--org", "rocwb", "Mag ik mijn fiets verkopen in de LinkedIn-groep van het ROC?")
+def test_ask_dutch_answer_and_org_scope(run_cli):
+    done = run_cli("ask", "--json", "--org", "rocwb", "Mag ik mijn fiets verkopen in de LinkedIn-groep van het ROC?")
+    assert done.exit_code == 0, done.stderr
     answer = json.loads(done.stdout)
     assert answer["language"] == "nl" and not answer["abstained"]
     assert {c["organisation"] for c in answer["citations"]} == {"ROC West-Brabant"}
@@ -74,14 +70,15 @@ def test_ask_dutch_answer_and_org_scope(env):
     assert all(c["cao"] == [] for c in answer["citations"])
 
 
-def test_ask_out_of_scope_abstains_and_names_the_contacts(env):
-    answer = json.loads(run(env, "ask", "--json", "Where can I park my car at the campus?").stdout)
+def test_ask_out_of_scope_abstains_and_names_the_contacts(run_cli):
+    answer = json.loads(run_cli("ask", "--json", "Where can I park my car at the campus?").stdout)
     assert answer["abstained"] is True and answer["citations"] == []
     assert "can't find" in answer["answer"]
     assert "social media contact person" in answer["answer"] and "Marketing & Communicatie" in answer["answer"]
 
 
 def test_ask_batch_keeps_order_and_loads_models_once(env):
+    """A real process: the batch loads the models once, in well under a minute."""
     questions = [
         "Wie moet ik bellen als mijn facultaire Twitteraccount gehackt is?",
         "Can I quote what a colleague said in a meeting?",
@@ -100,9 +97,9 @@ def test_ask_batch_keeps_order_and_loads_models_once(env):
     assert elapsed < 60  # generous: the real target (40 questions < 10 s) is measured in bench
 
 
-def test_ask_readable_rendering(env):
-    done = run(env, "ask", "Mag ik het logo van de universiteit als profielfoto gebruiken?")
-    assert done.returncode == 0
+def test_ask_readable_rendering(run_cli):
+    done = run_cli("ask", "Mag ik het logo van de universiteit als profielfoto gebruiken?")
+    assert done.exit_code == 0
     assert "Logo" in done.stdout and "Universiteit Leiden" in done.stdout and "“" in done.stdout
 
 
@@ -112,22 +109,23 @@ def test_ask_readable_rendering(env):
     (["ask", "x" * 2001], "the limit is 2000"),
     (["ask"], "the question is empty"),
 ])
-def test_ask_bad_input_exits_2_with_one_line(env, args, message):
-    done = run(env, *args)
-    assert done.returncode == 2
+def test_ask_bad_input_exits_2_with_one_line(run_cli, args, message):
+    done = run_cli(*args)
+    assert done.exit_code == 2
     assert message in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert done.stdout == ""
 
 
-def test_ask_unknown_org_is_a_usage_error(env):
-    done = run(env, "ask", "--org", "hva", "foto?")
-    assert done.returncode == 2
+def test_ask_unknown_org_is_a_usage_error(run_cli):
+    done = run_cli("ask", "--org", "hva", "foto?")
+    assert done.exit_code == 2 and "unknown organisation" in done.stderr
 
 
-def test_never_ingested_store_is_ingested_on_first_use(tmp_path):
-    environ = {**os.environ, "SOCIALPOLICY_DATA_DIR": str(tmp_path / "fresh")}
-    done = run(environ, "ask", "--json", "Mag ik vertrouwelijke informatie over een reorganisatie delen?")
+def test_never_ingested_store_is_ingested_on_first_use(ingested_template, tmp_path):
+    # After the session's ingest: the content-keyed caches (the router's fit) are
+    # warm, so this measures the first-use ingest, not the router's first fit.
+    done = run(cli_env(tmp_path / "fresh"), "ask", "--json", "Mag ik vertrouwelijke informatie over een reorganisatie delen?")
     assert done.returncode == 0, done.stderr
     answer = json.loads(done.stdout)
     assert not answer["abstained"]

@@ -1,17 +1,16 @@
-"""`socialpolicy review` through the real command line: the JSON contract,
-batches that go on past bad lines, limits, and input that is not text."""
+"""`socialpolicy review` through the command line: the JSON contract and
+what reaches the logs in a real process; batches that go on past bad
+lines, limits, and input that is not text in this process with the
+session's models (`run_cli`)."""
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-CLI = str(Path(sys.executable).parent / "socialpolicy")
+from cli_testing import CLI, REPO, cli_env
 DRAFT = ("Ik hoorde dat de faculteit gaat reorganiseren, nog niet bekend maar mijn collega zei: "
          "\"er gaan banen weg\"!!! Mail me op j.jansen@gmail.com")
 
@@ -22,14 +21,12 @@ def env(ingested_template, tmp_path_factory):
 
     data = tmp_path_factory.mktemp("review-cli") / "data"
     shutil.copytree(ingested_template, data)
-    environ = {**os.environ, "SOCIALPOLICY_DATA_DIR": str(data)}
-    environ.pop("CHROMA_HOST", None)
-    return environ
+    return cli_env(data)
 
 
 def run(env, *args, stdin: bytes | str = b"", timeout=180):
     data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
-    return subprocess.run([CLI, *args], env=env, input=data, capture_output=True, timeout=timeout)
+    return subprocess.run([*CLI, *args], cwd=REPO, env=env, input=data, capture_output=True, timeout=timeout)
 
 
 def test_review_json_contract(env):
@@ -52,17 +49,17 @@ def test_review_json_contract(env):
     assert b"j.jansen" not in done.stderr and b"reorganiseren" not in done.stderr
 
 
-def test_review_from_file_and_readable_rendering(env, tmp_path):
+def test_review_from_file_and_readable_rendering(run_cli, tmp_path):
     draft = tmp_path / "draft.txt"
     draft.write_text("Thank you to all colleagues who made our open day a success! 🎉", encoding="utf-8")
-    done = run(env, "review", "--file", str(draft))
-    assert done.returncode == 0, done.stderr
-    assert "OK to post" in done.stdout.decode()
-    flagged = run(env, "review", "-", stdin=DRAFT)
-    assert "Niet plaatsen" in flagged.stdout.decode() and "j.jansen@gmail.com" in flagged.stdout.decode()
+    done = run_cli("review", "--file", str(draft))
+    assert done.exit_code == 0, done.stderr
+    assert "OK to post" in done.stdout
+    flagged = run_cli("review", "-", stdin=DRAFT.encode())
+    assert "Niet plaatsen" in flagged.stdout and "j.jansen@gmail.com" in flagged.stdout
 
 
-def test_review_batch_goes_on_past_bad_lines(env):
+def test_review_batch_goes_on_past_bad_lines(run_cli):
     lines = [
         json.dumps({"text": "Trots op onze studenten! Lees het persbericht: https://www.universiteitleiden.nl/nieuws"}),
         "this is not json",
@@ -70,9 +67,9 @@ def test_review_batch_goes_on_past_bad_lines(env):
         json.dumps({"nottext": 1}),
         json.dumps({"text": "My BSN is 111222333, call me on 06-12345678"}),
     ]
-    done = run(env, "review", "--json", "--batch", "-", stdin="\n".join(lines) + "\n")
-    assert done.returncode == 0, done.stderr
-    out = [json.loads(x) for x in done.stdout.decode().strip().splitlines()]
+    done = run_cli("review", "--json", "--batch", "-", stdin=("\n".join(lines) + "\n").encode())
+    assert done.exit_code == 0, done.stderr
+    out = [json.loads(x) for x in done.stdout.strip().splitlines()]
     assert len(out) == 5
     assert out[0]["verdict"] == "ok"
     assert "error" in out[1] and "error" in out[2] and "error" in out[3]
@@ -84,14 +81,15 @@ def test_review_batch_goes_on_past_bad_lines(env):
     (b"  \n\t ", "the draft is empty"),
     (("x" * 40_001).encode(), "40,000"),
 ])
-def test_review_bad_input_exits_2(env, stdin, message):
-    done = run(env, "review", "--json", "-", stdin=stdin)
-    assert done.returncode == 2
-    assert message in done.stderr.decode()
-    assert done.stdout == b""
+def test_review_bad_input_exits_2(run_cli, stdin, message):
+    done = run_cli("review", "--json", "-", stdin=stdin)
+    assert done.exit_code == 2
+    assert message in done.stderr
+    assert done.stdout == ""
 
 
 def test_binary_or_garbled_input_never_crashes(env):
+    """A real process: bytes that are not text on the real stdin."""
     garbage = bytes(range(256)) * 20 + "Zie mijn foto 🎉\x00\x01 é".encode("latin-1", "replace")
     done = run(env, "review", "--json", "-", stdin=garbage)
     assert done.returncode == 0, done.stderr

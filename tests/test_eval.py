@@ -19,7 +19,7 @@ from bot.core.models import Answer, Citation, Finding, OrganisationInfo, Review
 from bot.evaluation import evaluate as ev
 
 REPO = Path(__file__).resolve().parent.parent
-CLI = str(Path(sys.executable).parent / "socialpolicy")
+CLI = [sys.executable, "-m", "bot.cli"]   # this checkout's code (the console script may be another's)
 
 ORGS = {
     "leiden": OrganisationInfo("leiden", "Universiteit Leiden", "Leiden University", "Richtlijnen",
@@ -457,10 +457,15 @@ def test_slack_signature_matches_slack_sdk():
 # --------------------------------------------------------------------------- the command, end to end
 
 @pytest.fixture(scope="module")
-def eval_env(tmp_path_factory):
+def eval_env(ingested_template, tmp_path_factory):
     # The question and draft banks are measured by the CI eval gate (.ci/run);
-    # here the command's contract is tested on the golden sets.
-    env = {**os.environ, "SOCIALPOLICY_DATA_DIR": str(tmp_path_factory.mktemp("eval-data")),
+    # here the command's contract is tested on the golden sets, on a copy of
+    # the session's ingested store.
+    import shutil
+
+    data = tmp_path_factory.mktemp("eval-data") / "data"
+    shutil.copytree(ingested_template, data)
+    env = {**os.environ, "SOCIALPOLICY_DATA_DIR": str(data),
            "HF_HUB_OFFLINE": "1", "SOCIALPOLICY_LOG_LEVEL": "WARNING", "SOCIALPOLICY_EVAL_BANKS": "none"}
     for name in ("CHROMA_HOST", "DATABASE_URL", "SOCIALPOLICY_EVAL_THRESHOLDS", "SOCIALPOLICY_EVAL_QUESTIONS",
                  "SOCIALPOLICY_EVAL_DRAFTS", "SOCIALPOLICY_EVAL_HOLDOUT", "SOCIALPOLICY_ORG"):
@@ -469,7 +474,7 @@ def eval_env(tmp_path_factory):
 
 
 def run_eval_cli(env, **extra):
-    return subprocess.run([CLI, "eval", "--json"], env={**env, **extra}, capture_output=True, text=True,
+    return subprocess.run([*CLI, "eval", "--json"], cwd=REPO, env={**env, **extra}, capture_output=True, text=True,
                           timeout=1500)
 
 

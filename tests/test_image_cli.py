@@ -1,5 +1,7 @@
-"""`socialpolicy review --image` through the real command line: the JSON
-contract, the safe copy, the caption, and one-line errors with exit code 2."""
+"""`socialpolicy review --image` through the command line: the JSON
+contract, the safe copy and the caption in a real process; the readable
+rendering and one-line errors with exit code 2 in this process with the
+session's models (`run_cli`)."""
 
 from __future__ import annotations
 
@@ -57,12 +59,12 @@ def test_image_json_contract_with_safe_copy_and_caption(env, tmp_path):
     assert b"j.jansen" not in done.stderr
 
 
-def test_image_without_json_is_readable(env, tmp_path):
+def test_image_without_json_is_readable(run_cli, tmp_path):
     photo = tmp_path / "cat.png"
     S.skimage_photo("chelsea").save(photo)
-    done = run(env, "review", "--image", str(photo))
-    assert done.returncode == 0, done.stderr
-    assert "faces 0" in done.stdout.decode()
+    done = run_cli("review", "--image", str(photo))
+    assert done.exit_code == 0, done.stderr
+    assert "faces 0" in done.stdout
 
 
 @pytest.mark.parametrize("content, message", [
@@ -70,26 +72,26 @@ def test_image_without_json_is_readable(env, tmp_path):
     (None, "no such file"),
     (b"GIF89a" + b"\x00" * 40, "not"),
 ])
-def test_bad_images_exit_2_with_one_line(env, tmp_path, content, message):
+def test_bad_images_exit_2_with_one_line(run_cli, tmp_path, content, message):
     path = tmp_path / "photo.jpg"
     if content is not None:
         path.write_bytes(content)
-    done = run(env, "review", "--image", str(path), "--json")
-    assert done.returncode == 2
-    lines = done.stderr.decode().strip().splitlines()
+    done = run_cli("review", "--image", str(path), "--json")
+    assert done.exit_code == 2
+    lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0] and lines[0].startswith("socialpolicy: error:")
-    assert done.stdout == b""
+    assert done.stdout == ""
 
 
-def test_oversized_image_exits_2(env, tmp_path):
+def test_oversized_image_exits_2(run_cli, tmp_path):
     path = tmp_path / "big.png"
     path.write_bytes(b"\x89PNG" + os.urandom(11 * 1024 * 1024))
-    done = run(env, "review", "--image", str(path), "--json")
-    assert done.returncode == 2 and b"limit is 10 MB" in done.stderr
+    done = run_cli("review", "--image", str(path), "--json")
+    assert done.exit_code == 2 and "limit is 10 MB" in done.stderr
 
 
-def test_blur_out_needs_a_known_suffix(env, tmp_path):
+def test_blur_out_needs_a_known_suffix(run_cli, tmp_path):
     photo = tmp_path / "a.png"
     S.skimage_photo("coffee").save(photo)
-    done = run(env, "review", "--image", str(photo), "--blur-out", str(tmp_path / "x.gif"))
-    assert done.returncode == 2 and b".jpg" in done.stderr
+    done = run_cli("review", "--image", str(photo), "--blur-out", str(tmp_path / "x.gif"))
+    assert done.exit_code == 2 and ".jpg" in done.stderr

@@ -1,9 +1,9 @@
 """Onboarding: the quiz data, its citations, the core's quiz flow, the
 terminal tour (`socialpolicy onboard`) and the report, on real components.
 
-One data directory is shared by the whole module: the first command line run
-ingests the store (the slow part), every later run and the in-process
-assistant reuse it.
+The session's ingested store and Assistant are shared: the command line
+runs in a real process for the scripted tour and its report, and in this
+process (`run_cli`, the same models) for the rest.
 """
 
 from __future__ import annotations
@@ -11,19 +11,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parent.parent
+from cli_testing import CLI, REPO
+from cli_testing import cli_env as cli_env_for
+
 KNOWLEDGE = REPO / "knowledge"
-_VENV_CLI = REPO / ".venv" / "bin" / "socialpolicy"
-CLI = str(_VENV_CLI if _VENV_CLI.exists() else Path(sys.executable).parent / "socialpolicy")
 ORGS = ("leiden", "rocwb")
 LANGUAGES = ("nl", "en")
 ORGANISATION = {"leiden": "Universiteit Leiden", "rocwb": "ROC West-Brabant"}
@@ -65,30 +62,23 @@ def _raw_quiz(org: str) -> dict:
 # -- shared data directory, command line and in-process assistant
 
 @pytest.fixture(scope="module")
-def cli_env(tmp_path_factory):
-    data = tmp_path_factory.mktemp("onboarding-data")
-    env = {**os.environ, "SOCIALPOLICY_DATA_DIR": str(data), "PYTHONIOENCODING": "utf-8"}
-    for name in ("CHROMA_HOST", "DATABASE_URL", "SOCIALPOLICY_ORG", "SOCIALPOLICY_KNOWLEDGE_DIR",
-                 "SOCIALPOLICY_CONFIG"):
+def cli_env(settings):
+    """A real process on the session's store and progress database."""
+    env = cli_env_for(settings.data_dir, PYTHONIOENCODING="utf-8")
+    for name in ("DATABASE_URL", "SOCIALPOLICY_ORG", "SOCIALPOLICY_KNOWLEDGE_DIR", "SOCIALPOLICY_CONFIG"):
         env.pop(name, None)
-    done = subprocess.run([CLI, "ingest", "--json"], env=env, capture_output=True, text=True,
-                          encoding="utf-8", timeout=300)
-    assert done.returncode == 0, done.stderr
     return env
 
 
-def run_cli(env, *args, stdin: str | None = None, timeout: int = 240) -> subprocess.CompletedProcess:
-    return subprocess.run([CLI, *args], env=env, input=stdin, capture_output=True, text=True,
+def real_cli(env, *args, stdin: str | None = None, timeout: int = 240) -> subprocess.CompletedProcess:
+    return subprocess.run([*CLI, *args], cwd=REPO, env=env, input=stdin, capture_output=True, text=True,
                           encoding="utf-8", timeout=timeout)
 
 
 @pytest.fixture(scope="module")
-def onboarding_assistant(cli_env):
-    """The real Assistant on the module's (already ingested) data directory."""
-    from bot.container import build_assistant
-    from bot.settings import Settings
-
-    return build_assistant(Settings(data_dir=Path(cli_env["SOCIALPOLICY_DATA_DIR"]), knowledge_dir=KNOWLEDGE))
+def onboarding_assistant(assistant):
+    """The real Assistant on the session's (already ingested) data directory."""
+    return assistant
 
 
 @pytest.fixture(scope="module")
@@ -97,17 +87,17 @@ def onboarding(onboarding_assistant):
 
 
 @pytest.fixture(scope="module")
-def quiz_json(cli_env):
+def quiz_json(run_cli):
     out = {}
     for org in ORGS:
-        done = run_cli(cli_env, "onboarding", "quiz", "--json", "--org", org)
-        assert done.returncode == 0, done.stderr
+        done = run_cli("onboarding", "quiz", "--json", "--org", org)
+        assert done.exit_code == 0, done.stderr
         out[org] = json.loads(done.stdout)
     return out
 
 
 def _report(env) -> list[dict]:
-    done = run_cli(env, "onboarding", "report")
+    done = real_cli(env, "onboarding", "report")
     assert done.returncode == 0, done.stderr
     return list(csv.DictReader(io.StringIO(done.stdout)))
 
@@ -394,9 +384,9 @@ def test_onboarding_quiz_json_contract(quiz_json, org):
             assert org == "leiden" or not c["cao"]
 
 
-def test_onboarding_quiz_json_in_english(cli_env, quiz_json):
-    done = run_cli(cli_env, "onboarding", "quiz", "--json", "--org", "leiden", "--lang", "en")
-    assert done.returncode == 0, done.stderr
+def test_onboarding_quiz_json_in_english(run_cli, quiz_json):
+    done = run_cli("onboarding", "quiz", "--json", "--org", "leiden", "--lang", "en")
+    assert done.exit_code == 0, done.stderr
     english = json.loads(done.stdout)
     dutch = quiz_json["leiden"]
     assert [s["id"] for s in english["scenarios"]] == [s["id"] for s in dutch["scenarios"]]
@@ -416,7 +406,7 @@ def test_onboard_cli_scripted_quiz_and_report(cli_env, quiz_json):
         choice = s["answer"] if i % 3 != 2 else (s["answer"] + 1) % k
         expected += choice == s["answer"]
         lines.append(str(choice + 1) if i % 4 == 1 else ("abcd"[choice] if i % 2 else "ABCD"[choice]))
-    done = run_cli(cli_env, "onboard", "--org", "rocwb", "--user", "tester", stdin="\n".join(lines) + "\n")
+    done = real_cli(cli_env, "onboard", "--org", "rocwb", "--user", "tester", stdin="\n".join(lines) + "\n")
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     out = done.stdout
     assert 0 < expected < n
@@ -434,12 +424,14 @@ def test_onboard_cli_scripted_quiz_and_report(cli_env, quiz_json):
     assert int(row["score"]) == expected and int(row["total"]) == n and int(row["answered"]) == n
 
 
-def test_onboard_cli_end_of_input_keeps_progress(cli_env, quiz_json):
+def test_onboard_cli_end_of_input_keeps_progress(run_cli, quiz_json):
     scenarios = quiz_json["leiden"]["scenarios"]
     stdin = "".join("ABCD"[s["answer"]] + "\n" for s in scenarios[:2])
-    done = run_cli(cli_env, "onboard", "--org", "leiden", "--lang", "en", "--user", "halfway", stdin=stdin)
-    assert done.returncode == 1
+    done = run_cli("onboard", "--org", "leiden", "--lang", "en", "--user", "halfway", stdin=stdin.encode())
+    assert done.exit_code == 1
     assert "Your answers so far are saved" in done.stdout
-    row = next(r for r in _report(cli_env) if r["user"] == "cli:halfway")
+    report = run_cli("onboarding", "report")
+    assert report.exit_code == 0, report.stderr
+    row = next(r for r in csv.DictReader(io.StringIO(report.stdout)) if r["user"] == "cli:halfway")
     assert row["organisation"] == "leiden" and int(row["answered"]) == 2 and int(row["score"]) == 2
     assert row["completed_at"] == ""

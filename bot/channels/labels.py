@@ -29,6 +29,9 @@ RULE_LABELS = {
     },
 }
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+# Marks that say the verdict and severity without colour (Slack and Teams alike).
+VERDICT_MARK = {"ok": "✅", "caution": "⚠️", "do_not_post": "⛔"}
+SEVERITY_MARK = {"high": "🔴", "medium": "🟠", "low": "🔵"}
 
 
 def rule_label(rule: str, language: str) -> str:
@@ -40,3 +43,27 @@ def rule_label(rule: str, language: str) -> str:
 def by_severity(findings):
     """High first, then medium, then low; text order within a severity."""
     return sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, len(SEVERITY_ORDER)))
+
+
+# -- what the knowledge base says of the organisations, for help texts ---------------
+
+def example_questions(organisations, language: str, orgs=None, per_org: int = 1) -> list[str]:
+    """Example questions from the organisations' metadata (knowledge/documents/*.yaml),
+    `per_org` of each organisation in `orgs` (default: all), in `language`."""
+    out: list[str] = []
+    for org in orgs if orgs is not None else sorted(organisations or {}):
+        info = (organisations or {}).get(org)
+        if info is not None:
+            out += [q for q in info.examples(language)[:per_org] if q not in out]
+    return out
+
+
+def naming_hint(organisations, language: str) -> str:
+    """How to choose an organisation in chat, from the short names the
+    knowledge base gives: '“for A” or “for B”'. Empty for one organisation."""
+    names = [(organisations[org].short_name or organisations[org].organisation) for org in sorted(organisations or {})]
+    if len(names) < 2:
+        return ""
+    word, joiner = ("for", "or") if language == "en" else ("voor", "of")
+    quoted = [f"\u201c{word} {n}\u201d" for n in names]
+    return ", ".join(quoted[:-1]) + f" {joiner} " + quoted[-1]

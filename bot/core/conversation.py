@@ -31,10 +31,10 @@ DRAFT_MIN_CHARS = 280   # a message longer than this without a question mark is 
 
 # Words of an organisation's name that say nothing on their own.
 _GENERIC_NAME_WORDS = {"universiteit", "university", "hogeschool", "of", "the", "van", "de", "het", "en", "and"}
-# Organisation words that are also everyday words ("dit kan leiden tot…" = "this can lead to…"):
-# they scope only when capitalised or after a word such as "voor", "for", "bij", "at".
-# (Until the knowledge base lists them per organisation: OrganisationInfo.everyday_words wins.)
-EVERYDAY_WORDS = frozenset({"leiden"})
+# Words of an organisation's name that are also everyday words ("dit kan leiden tot…" = "this
+# can lead to…") scope only when capitalised or after a word such as "voor", "for", "bij", "at".
+# The knowledge base lists them per organisation (OrganisationInfo.everyday_words, from
+# knowledge/documents/<doc>.yaml); none are written here.
 _SCOPE_WORDS = r"(?:voor|for|bij|at|in|van|from|uit|about|over|universiteit|university)"
 _SCOPE_ONLY = re.compile(r"^(?:(?:and|en|ook|also|what|wat)\s+)*(?:voor|for|bij|at|about|over)\s+(?:the\s+|het\s+|de\s+)?",
                          re.IGNORECASE)
@@ -58,15 +58,15 @@ def looks_like_draft(text: str) -> bool:
 
 
 class OrgMatcher:
-    """Finds an organisation named in a message ("voor ROC", "for Leiden",
-    "ROC West-Brabant"), from the organisation names the knowledge base gives."""
+    """Finds an organisation named in a message ("voor <short name>", "for
+    <name>", its full name), from the names the knowledge base gives."""
 
     def __init__(self, organisations: Mapping[str, OrganisationInfo], everyday_words=None) -> None:
+        """`everyday_words` overrides the organisations' own lists (tests)."""
         self.patterns: dict[str, list[re.Pattern]] = {}
         self.names: dict[str, re.Pattern] = {}   # every name word, any case: for exactly()
         for org, info in organisations.items():
-            everyday = set(everyday_words if everyday_words is not None else
-                           (getattr(info, "everyday_words", None) or EVERYDAY_WORDS))
+            everyday = set(everyday_words if everyday_words is not None else info.everyday_words)
             words = {org.lower()}
             for name in (info.organisation, info.organisation_en):
                 words.add(name.lower())
@@ -90,7 +90,7 @@ class OrgMatcher:
         return named[0] if len(named) == 1 else None
 
     def exactly(self, text: str) -> str | None:
-        """The organisation when `text` is nothing but its name or id ("rocwb", "ROC West-Brabant")."""
+        """The organisation when `text` is nothing but its name or id (its id, or its full name)."""
         text = (text or "").strip().strip(".!:").strip()
         org = self.find(text) or self.find("voor " + text)  # a name on its own may be lower case
         if org is None:
@@ -159,7 +159,7 @@ class Conversation:
         return m.group(1).lower(), (m.group(2) or "").strip() or ("\n" if m.group(2) else ""), m.group(3)
 
     def _org_switch(self, text: str) -> str | None:
-        """"switch to ROC", "gebruik Leiden", "voor ROC", "organisatie: rocwb": a message that only chooses."""
+        """"switch to <name>", "gebruik <name>", "voor <name>", "organisatie: <id>": a message that only chooses."""
         lowered = text.strip().lower()
         for phrase in sorted(_words("org_switch"), key=len, reverse=True):
             if lowered.startswith(phrase + " ") or lowered.startswith(phrase + ":"):
@@ -167,7 +167,7 @@ class Conversation:
                 if org:
                     return org
         m = _SCOPE_ONLY.match(text.strip())
-        if m and "?" not in text:  # "and for Leiden?" asks again; "voor ROC" chooses
+        if m and "?" not in text:  # "and for <name>?" asks again; "voor <name>" chooses
             org = self.matcher.exactly(text.strip()[m.end():])
             if org and len(text.strip()) <= 60:
                 return org

@@ -147,6 +147,11 @@ def test_slash_help_is_answered_in_the_ack(slack, fake_slack):
         body = reply.json()
         assert language_word in all_text(body["blocks"])
         assert "/socialpolicy review" in all_text(body["blocks"])
+        # The organisations' short names and an example question, from knowledge/.
+        shown = unescape(all_text(body["blocks"]))
+        assert ("“for Leiden” or “for ROC”" if language_word == "Commands" else "“voor Leiden” of “voor ROC”") in shown
+        assert ("Can I post a photo of my students?" if language_word == "Commands"
+                else "Mag ik een foto van mijn studenten plaatsen?") in shown
     time.sleep(0.2)
     assert not fake_slack.find("response", "help-help")
 
@@ -306,12 +311,31 @@ def test_app_home_shows_the_configured_organisation(slack, fake_slack, assistant
     assert_valid_blocks(view["blocks"], 100)
     text = unescape(all_text(view["blocks"]))
     content = assistant.onboarding.content("leiden", "en")   # UEN's Slack locale is en-US
-    for rule in content.key_rules:
-        assert rule.quote in text
-    assert content.contact in text and "ROC West-Brabant" not in text
-    assert "/socialpolicy" in text and "review" in text
+    info = assistant.organisations["leiden"]
+    # How to use the bot first; then the organisation, its examples and contact.
+    assert text.index("/socialpolicy") < text.index(content.organisation)
+    assert info.examples("en")[0] in text and content.contact in text and "ROC West-Brabant" not in text
+    assert "review" in text
     assert "quiz_start" in action_ids(view["blocks"])
     assert fake_slack.find("api", "users.info", lambda d: d.get("user") == "UEN")
+    # The rules are behind "Show the rules", not listed ...
+    assert not any(rule.quote in text for rule in content.key_rules)
+    show = button(view["blocks"], "show_rules")
+    assert show["text"]["text"] == "Show the rules"
+    # ... and the button opens them in a modal.
+    reply = slack.interactive({"type": "block_actions", "user": {"id": "UEN", "team_id": LEIDEN_TEAM},
+                               "trigger_id": "trig-rules-1", "container": {"type": "view", "view_id": "VHOME"},
+                               "view": {"id": "VHOME", "type": "home", "blocks": []},
+                               "actions": [{**show, "block_id": "rules:leiden"}]})
+    assert reply.status == 200
+    opened = fake_slack.wait_for("api", "views.open", lambda d: d.get("trigger_id") == "trig-rules-1", timeout=WAIT)
+    modal = opened.data["view"]
+    assert modal["type"] == "modal"
+    assert_valid_blocks(modal["blocks"], 100)
+    rules = unescape(all_text(modal["blocks"]))
+    for rule in content.key_rules:
+        assert rule.quote in rules
+    assert content.contact in rules
 
 
 def test_app_home_without_configuration_shows_both_organisations(slack, fake_slack, assistant):
@@ -321,8 +345,13 @@ def test_app_home_without_configuration_shows_both_organisations(slack, fake_sla
     text = unescape(all_text(view["blocks"]))
     for org in ("leiden", "rocwb"):
         content = assistant.onboarding.content(org, "nl")
-        assert content.key_rules[0].quote in text and content.contact in text
+        assert content.organisation in text and content.contact in text
+        assert assistant.organisations[org].examples("nl")[0] in text
+        assert content.key_rules[0].quote not in text
     assert {"quiz_start_leiden", "quiz_start_rocwb"} <= set(action_ids(view["blocks"]))
+    shows = [json.loads(e["value"])["o"] for b in view["blocks"] if b["type"] == "actions" for e in b["elements"]
+             if e["action_id"] == "show_rules"]
+    assert shows == ["leiden", "rocwb"]
 
 
 def test_team_join_sends_a_welcome_dm_with_the_quiz(slack, fake_slack):

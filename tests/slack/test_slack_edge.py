@@ -178,13 +178,13 @@ def test_lone_surrogate_question_is_answered(slack, fake_slack):
     assert "Sorry" not in msg["text"] and "\ud800" not in msg["text"]
 
 
-def test_zero_width_only_question_is_empty(slack, fake_slack):
+def test_zero_width_only_question_is_empty(slack, fake_slack, assistant):
     """Finding 4: zero-width characters only got an answer with a citation;
     now it is an empty command, which is answered with the help."""
     from bot.channels.slack import blocks as ui
 
     reply = slack.command("\u200b\u200b\u2060\ufeff", fake_slack.response_url("zw"))
-    assert reply.status == 200 and reply.json()["text"] == ui.labels("nl")["help"]
+    assert reply.status == 200 and reply.json()["text"] == ui.help_text("nl", assistant.organisations)
     time.sleep(1.0)
     assert fake_slack.find("response", "zw") == []
 

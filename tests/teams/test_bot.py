@@ -303,6 +303,7 @@ def test_welcome_when_someone_joins_shows_their_organisation(bot):
     assert "Plaats geen vulgair materiaal" in body                  # a don't
     assert "Maak je bronnen kenbaar" in body                       # a do
     assert "Marketing & Communicatie" in body                      # the contact
+    assert "Mag ik mijn fiets verkopen in de LinkedIn-groep van het ROC?" in body   # its example (knowledge/)
     assert "review" in text                                        # how to review
     assert [a["data"] for a in card["actions"]] == [{"action": "start_quiz", "org": "rocwb", "language": "nl"}]
 

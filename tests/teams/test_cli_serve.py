@@ -33,6 +33,8 @@ def test_serve_teams_command(settings, assistant, connector, teams_config_file, 
     shutil.copytree(settings.data_dir, data)          # the store the session fixture ingested, not shared
     port = free_port()
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("MICROSOFT_APP_", "SOCIALPOLICY_"))}
+    # The run's content-keyed caches (the fitted router, the review's classifier): loaded, not fitted again.
+    environ.update(SOCIALPOLICY_CACHE_DIR=os.environ["SOCIALPOLICY_CACHE_DIR"])
     environ.update(SOCIALPOLICY_DATA_DIR=str(data), SOCIALPOLICY_CONFIG=str(teams_config_file),
                    TEAMS_PORT="1")                     # --port wins over TEAMS_PORT
     stderr = tmp_path / "stderr.log"

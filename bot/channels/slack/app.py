@@ -355,6 +355,7 @@ class SlackAdapter:
         app.action(re.compile(rf"^{ui.QUIZ_START}(_\w+)?$"))(self.on_quiz_start)
         app.action(re.compile(rf"^{ui.QUIZ_ANSWER}_\d+$"))(self.on_quiz_answer)
         app.action(ui.SHOW_SOURCES)(self.on_show_sources)
+        app.action(ui.SHOW_RULES)(self.on_show_rules)
         # shortcuts
         app.shortcut(SHORTCUT_CALLBACK_ID)(self.on_check_shortcut)
         # views: the review modal has no submit button; closing it needs no reply
@@ -370,7 +371,8 @@ class SlackAdapter:
             if turn.intent == "help":  # answered in the ack itself, no model needed
                 language = turn.language or await self.quick_language(client, team, user)
                 with self.track("help"):
-                    await ack(text=ui.labels(language)["help"], blocks=ui.help_blocks(language))
+                    orgs = assistant.organisations
+                    await ack(text=ui.help_text(language, orgs), blocks=ui.help_blocks(language, orgs))
                 return
         await ack()
         language = detect_language(text, default="en") if text.strip() else "en"
@@ -380,7 +382,8 @@ class SlackAdapter:
             kind = turn.intent
             if kind == "help":
                 language = turn.language or language
-                await respond(text=ui.labels(language)["help"], blocks=ui.help_blocks(language),
+                orgs = (await self.assistant()).organisations
+                await respond(text=ui.help_text(language, orgs), blocks=ui.help_blocks(language, orgs),
                               response_type="ephemeral")
             elif kind == "quiz":
                 info = await self.user_info(client, team, user)
@@ -423,7 +426,8 @@ class SlackAdapter:
                 info = await self.user_info(client, team, user)
                 language = turn.language or info["language"]
                 with self.track("help"):
-                    await private(ui.help_blocks(language), ui.labels(language)["help"])
+                    orgs = (await self.assistant()).organisations
+                    await private(ui.help_blocks(language, orgs), ui.help_text(language, orgs))
             elif kind == "quiz":
                 info = await self.user_info(client, team, user)
                 language = turn.language or info["language"]
@@ -561,7 +565,7 @@ class SlackAdapter:
                         contents.append(await self.core(assistant.onboarding_content, o, language))
                     except self._user_errors:
                         continue
-                view = ui.home_view(contents, language, assistant.quiz_orgs(org))
+                view = ui.home_view(contents, language, assistant.quiz_orgs(org), assistant.organisations)
                 await client.views_publish(user_id=user, view=view)
         except Exception as exc:
             self.failed("home", "home", exc)
@@ -741,6 +745,22 @@ class SlackAdapter:
                 await client.views_open(trigger_id=body.get("trigger_id"), view=view)
         except Exception as exc:
             self.failed("sources", "action", exc)
+
+    # -- App Home's "Show the rules": one organisation's rules in a modal ---------------------------
+    async def on_show_rules(self, ack, body: dict, action: dict, client: AsyncWebClient) -> None:
+        await ack()
+        value = ui.decode_value(action.get("value"))
+        language = value.get("l") if value.get("l") in ("nl", "en") else "en"
+        try:
+            assistant = await self.assistant()
+            org = value.get("o")
+            if org not in assistant.organisations:
+                return
+            with self.track("rules"):
+                content = await self.core(assistant.onboarding_content, org, language)
+            await client.views_open(trigger_id=body.get("trigger_id"), view=ui.rules_modal(content, language))
+        except Exception as exc:
+            self.failed("rules", "action", exc)
 
     # -- 👍 / 👎 -----------------------------------------------------------------------------
     async def on_feedback(self, ack, body: dict, action: dict, client: AsyncWebClient, respond, context) -> None:

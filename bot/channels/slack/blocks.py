@@ -13,7 +13,8 @@ import json
 from collections import OrderedDict
 from typing import Iterable, Sequence
 
-from bot.channels.labels import VERDICT_LABELS, by_severity, rule_label
+from bot.channels.labels import (SEVERITY_MARK, VERDICT_LABELS, VERDICT_MARK, by_severity, example_questions,
+                                 naming_hint, rule_label)
 from bot.core.models import Answer, Citation, Review
 
 MAX_BLOCKS = 50
@@ -32,10 +33,10 @@ QUIZ_START = "quiz_start"
 QUIZ_ANSWER = "quiz_answer"      # quiz_answer_0, quiz_answer_1, …
 SHOW_SOURCES = "show_sources"     # a finding's other quotes, in a modal
 SOURCES_VIEW = "finding_sources"
+SHOW_RULES = "show_rules"         # an organisation's rules, from App Home, in a modal
+RULES_VIEW = "organisation_rules"
 FEEDBACK_BLOCK = "feedback"
 
-VERDICT_MARK = {"ok": "✅", "caution": "⚠️", "do_not_post": "⛔"}
-SEVERITY_MARK = {"high": "🔴", "medium": "🟠", "low": "🔵"}
 
 LABELS = {
     "en": {
@@ -76,9 +77,13 @@ LABELS = {
         "home_intro": ("I answer questions about your organisation's social media code of conduct and check "
                        "draft posts against it. Every answer quotes the guideline it rests on, word for word; "
                        "when the guidelines are silent, I say so and tell you whom to ask."),
-        "home_ask": ("*Ask a question*\n• `/socialpolicy Can I post a photo of my students?`\n"
+        "home_ask": ("*Ask a question*\n• `/socialpolicy` followed by your question{example}\n"
                      "• Mention @socialpolicy in a channel: I answer in the thread\n"
                      "• Or send me a direct message (Messages tab)"),
+        "example": ", for example `/socialpolicy {question}`",
+        "examples": "*You can ask, for example*",
+        "show_rules": "Show the rules",
+        "rules_title": "The rules",
         "home_review": ("*Check a draft before you post it*\n• `/socialpolicy review` followed by your draft "
                         "(only you see the result)\n• Paste the draft in a direct message to me, or start it with `review:`\n"
                         "• On any message: ⋯ → *Check against social media policy*\nDrafts are never stored."),
@@ -91,13 +96,15 @@ LABELS = {
         "welcome_tip": "Tip: `/socialpolicy help` shows everything I can do.",
         "help": ("*What I do*\nI answer questions about the social media code of conduct and check drafts against it, "
                  "quoting the guidelines word for word.\n\n"
-                 "*Commands*\n• `/socialpolicy QUESTION`: ask a question (only you see the answer; you can share it)\n"
+                 "*Commands*\n• `/socialpolicy QUESTION`: ask a question (only you see the answer; you can share it)"
+                 "{example}\n"
                  "• `/socialpolicy review DRAFT`: check a draft (only you see the result)\n"
                  "• `/socialpolicy onboarding`: take the onboarding quiz\n• `/socialpolicy help`: this help\n\n"
-                 "*Elsewhere*\n• Mention @socialpolicy in a channel and I answer in the thread; say \"for ROC\" or "
-                 "\"for Leiden\" to choose the organisation\n• Send me a direct message: a question, or a draft to check\n"
+                 "*Elsewhere*\n• Mention @socialpolicy in a channel and I answer in the thread{choose}\n"
+                 "• Send me a direct message: a question, or a draft to check\n"
                  "• On any message: ⋯ → *Check against social media policy*"),
         "help_other": "Nederlands: `/socialpolicy hulp`",
+        "choose": "; say {names} to choose the organisation",
         "org_switched": "From now on in this conversation I answer for {organisation}.",
     },
     "nl": {
@@ -138,9 +145,13 @@ LABELS = {
         "home_intro": ("Ik beantwoord vragen over de social media gedragscode van je organisatie en toets conceptberichten "
                        "eraan. Elk antwoord citeert letterlijk de richtlijn waarop het rust; zeggen de richtlijnen niets, "
                        "dan zeg ik dat en vertel ik bij wie je terechtkunt."),
-        "home_ask": ("*Stel een vraag*\n• `/socialpolicy Mag ik een foto van mijn studenten plaatsen?`\n"
+        "home_ask": ("*Stel een vraag*\n• `/socialpolicy` gevolgd door je vraag{example}\n"
                      "• Noem @socialpolicy in een kanaal: ik antwoord in de thread\n"
                      "• Of stuur me een direct bericht (tab Berichten)"),
+        "example": ", bijvoorbeeld `/socialpolicy {question}`",
+        "examples": "*Je kunt bijvoorbeeld vragen*",
+        "show_rules": "Toon de regels",
+        "rules_title": "De regels",
         "home_review": ("*Laat een concept toetsen voor je het plaatst*\n• `/socialpolicy review` gevolgd door je concept "
                         "(alleen jij ziet de uitkomst)\n• Plak het concept in een direct bericht aan mij, of begin met `review:`\n"
                         "• Bij elk bericht: ⋯ → *Check against social media policy*\nConcepten worden nooit bewaard."),
@@ -153,13 +164,15 @@ LABELS = {
         "welcome_tip": "Tip: `/socialpolicy hulp` laat alles zien wat ik kan.",
         "help": ("*Wat ik doe*\nIk beantwoord vragen over de social media gedragscode en toets concepten eraan, "
                  "met letterlijke citaten uit de richtlijnen.\n\n"
-                 "*Commando's*\n• `/socialpolicy VRAAG`: stel een vraag (alleen jij ziet het antwoord; je kunt het delen)\n"
+                 "*Commando's*\n• `/socialpolicy VRAAG`: stel een vraag (alleen jij ziet het antwoord; je kunt het delen)"
+                 "{example}\n"
                  "• `/socialpolicy review CONCEPT`: toets een concept (alleen jij ziet de uitkomst)\n"
                  "• `/socialpolicy onboarding`: doe de onboardingquiz\n• `/socialpolicy hulp`: deze hulp\n\n"
-                 "*Elders*\n• Noem @socialpolicy in een kanaal en ik antwoord in de thread; zeg \"voor ROC\" of "
-                 "\"voor Leiden\" om de organisatie te kiezen\n• Stuur me een direct bericht: een vraag, of een concept om te toetsen\n"
+                 "*Elders*\n• Noem @socialpolicy in een kanaal en ik antwoord in de thread{choose}\n"
+                 "• Stuur me een direct bericht: een vraag, of een concept om te toetsen\n"
                  "• Bij elk bericht: ⋯ → *Check against social media policy*"),
         "help_other": "English: `/socialpolicy help`",
+        "choose": "; zeg {names} om de organisatie te kiezen",
         "org_switched": "Vanaf nu antwoord ik in dit gesprek voor {organisation}.",
     },
 }
@@ -391,9 +404,19 @@ def review_text(review: Review) -> str:
 
 # -- help, notices -----------------------------------------------------------
 
-def help_blocks(language: str) -> list[dict]:
+def help_text(language: str, organisations=None) -> str:
+    """The help, with an example question and the organisations' names as
+    the knowledge base gives them (`organisations`: id → OrganisationInfo)."""
     t = labels(language)
-    return [section(t["help"]), context([t["help_other"]])]
+    examples = example_questions(organisations, language)
+    names = naming_hint(organisations, language)
+    return t["help"].format(example=t["example"].format(question=esc(examples[0])) if examples else "",
+                            choose=t["choose"].format(names=esc(names)) if names else "")
+
+
+def help_blocks(language: str, organisations=None) -> list[dict]:
+    t = labels(language)
+    return [section(help_text(language, organisations)), context([t["help_other"]])]
 
 
 def notice_blocks(text: str) -> list[dict]:
@@ -460,17 +483,47 @@ def org_rules_blocks(content, language: str) -> list[dict]:
     return blocks
 
 
-def home_view(contents: Sequence, language: str, quiz_orgs: Sequence[tuple[str, str]]) -> dict:
+def home_view(contents: Sequence, language: str, quiz_orgs: Sequence[tuple[str, str]],
+              organisations=None) -> dict:
+    """How to use the bot first; then each organisation in scope with its
+    document, example questions and contact, its rules behind a button."""
     t = labels(language)
-    blocks: list[dict] = [header(t["home_title"]), section(t["home_intro"]), section(t["home_ask"]),
-                          section(t["home_review"])]
+    orgs = [c.org for c in contents]
+    examples = example_questions(organisations, language, orgs)
+    example = t["example"].format(question=esc(examples[0])) if examples else ""
+    blocks: list[dict] = [header(t["home_title"]), section(t["home_intro"]),
+                          section(t["home_ask"].format(example=example)), section(t["home_review"])]
     start = quiz_buttons(quiz_orgs, language, block_id="home_quiz")
     if start:
         blocks.append(start)
     for content in contents:
         blocks.append(divider())
-        blocks += org_rules_blocks(content, language)
+        blocks += organisation_blocks(content, language, organisations)
     return {"type": "home", "blocks": fit(blocks, MAX_VIEW_BLOCKS)}
+
+
+def organisation_blocks(content, language: str, organisations=None) -> list[dict]:
+    """An organisation on App Home: name, document, example questions,
+    contact and a "Show the rules" button (the rules open in a modal)."""
+    t = labels(language)
+    text = f"*{esc(content.organisation)}*\n📄 {esc(content.document)}"
+    examples = example_questions(organisations, language, [content.org], per_org=3)
+    if examples:
+        text += f"\n{t['examples']}\n" + "\n".join(f"• “{esc(q)}”" for q in examples)
+    blocks = [section(text)]
+    if content.contact:
+        blocks.append(context([t["home_contact"].format(contact=esc(content.contact))]))
+    if content.key_rules or content.dos or content.donts or content.cao:
+        blocks.append({"type": "actions", "block_id": clip(f"rules:{content.org}", 255), "elements": [
+            button(t["show_rules"], SHOW_RULES, encode_value({"o": content.org, "l": language}))]})
+    return blocks
+
+
+def rules_modal(content, language: str) -> dict:
+    """One organisation's key rules, Do's and Don'ts, CAO articles and contact."""
+    view = modal(org_rules_blocks(content, language), language, RULES_VIEW)
+    view["title"] = plain(labels(language)["rules_title"], 24)
+    return view
 
 
 def welcome_blocks(user: str, language: str, organisation: str | None,

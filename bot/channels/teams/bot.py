@@ -229,7 +229,7 @@ class SocialPolicyBot(TeamsActivityHandler):
         if kind == "help":
             language = turn.language or locale_language(activity)
             with self._track("help"):
-                return [cards.message(cards.help_card(language, self._quiz_orgs(activity)))]
+                return [cards.message(cards.help_card(language, self._quiz_orgs(activity), self.assistant.organisations))]
         if kind == "quiz":
             return await self.start_quiz(turn_context, turn.org, turn.language or language)
         if kind == "org_switch":
@@ -419,7 +419,7 @@ class SocialPolicyBot(TeamsActivityHandler):
             org = self.org(activity)
             orgs = [org] if org else sorted(self.assistant.organisations)
             contents = [await self._call(self.assistant.onboarding_content, o, language) for o in orgs]
-            card = cards.welcome_card(contents, language)
+            card = cards.welcome_card(contents, language, self.assistant.organisations)
         log.info("teams welcome sent", extra={"channel": CHANNEL, "kind": "welcome", "members": len(people)})
         await turn_context.send_activity(cards.message(card))
 

@@ -18,7 +18,7 @@ from typing import Iterable, Sequence
 
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 
-from bot.channels.labels import VERDICT_LABELS, by_severity, rule_label
+from bot.channels.labels import SEVERITY_MARK, VERDICT_LABELS, by_severity, example_questions, naming_hint, rule_label
 from bot.core.models import Answer, Citation, Review
 
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -70,11 +70,14 @@ _LABELS = {
         "show_cao": "Show the CAO articles",
         "contact_who": "Who to contact",
         "how": "How to use me",
-        "how_ask": "Ask: type your question, for example “Can I post a photo of my students?”",
+        "how_ask": "Ask: type your question{example}",
+        "example": ", for example “{question}”",
+        "examples": "You can ask, for example:",
         "how_review": ("Review: type “review” followed by your draft, or paste a draft of several lines. "
                        "Your draft is never stored."),
         "how_quiz": "Quiz: type “quiz” to practise with real-life scenarios.",
         "how_channel": "In a channel or group chat, @mention me first.",
+        "how_choose": "Say {names} to choose the organisation.",
         "start_quiz": "Start the quiz",
         "start_quiz_org": "Start the quiz: {organisation}",
         "help": "What I can do",
@@ -125,11 +128,14 @@ _LABELS = {
         "show_cao": "Toon de CAO-artikelen",
         "contact_who": "Contact",
         "how": "Zo werk ik",
-        "how_ask": "Vragen: typ je vraag, bijvoorbeeld “Mag ik een foto van mijn studenten plaatsen?”",
+        "how_ask": "Vragen: typ je vraag{example}",
+        "example": ", bijvoorbeeld “{question}”",
+        "examples": "Je kunt bijvoorbeeld vragen:",
         "how_review": ("Beoordelen: typ “review” gevolgd door je concept, of plak een concept van meerdere regels. "
                        "Je concept wordt nooit opgeslagen."),
         "how_quiz": "Quiz: typ “quiz” om te oefenen met situaties uit de praktijk.",
         "how_channel": "In een kanaal of groepschat: noem mij eerst met @.",
+        "how_choose": "Zeg {names} om de organisatie te kiezen.",
         "start_quiz": "Start de quiz",
         "start_quiz_org": "Start de quiz: {organisation}",
         "help": "Wat ik kan",
@@ -147,13 +153,13 @@ _LABELS = {
     },
 }
 
-# Colour only on short bold labels, and only the two that stay readable
-# (>= 4.5:1) on Teams' light and dark themes; running text keeps the theme's
-# default colour (Warning yellow and light Good green do not: 1.47:1, 2.07:1).
-LABEL_COLOURS = ("Good", "Attention")
-MAX_COLOURED_CHARS = 60
-_VERDICT_COLOR = {"ok": "Good", "caution": None, "do_not_post": "Attention"}
-_SEVERITY_COLOR = {"high": "Attention", "medium": None, "low": None}
+# Text colour: only the theme's default colour (normal or subtle), the one
+# foreground that keeps >= 4.5:1 contrast on Teams' light and dark themes in
+# default and emphasis containers. Good is 2.07:1 on light, Attention 3.24:1 on
+# dark and Warning 1.47:1 on light (Microsoft's Teams host configs; computed in
+# tests/test_cards.py), so the verdict and the severity are said in words and
+# marks (🔴 🟠 🔵), never by colour alone.
+TEXT_COLOURS = ("Default",)
 
 
 def labels(language: str) -> dict:
@@ -173,15 +179,13 @@ class CardBuilder:
         self.lines: list[str] = []
         self._target = self.body
 
-    def heading(self, text: str, color: str | None = None, size: str = "Medium") -> None:
+    def heading(self, text: str, size: str = "Medium") -> None:
         block = {"type": "TextBlock", "text": text, "weight": "Bolder", "size": size, "wrap": True}
-        if color:
-            block["color"] = color
         self._target.append(block)
         self.lines.append(text)
 
     def text(self, text: str, *, italic: bool = False, subtle: bool = False, bold: bool = False,
-             color: str | None = None, size: str | None = None, spacing: str | None = None,
+             size: str | None = None, spacing: str | None = None,
              fallback: str | None = None) -> None:
         """Verbatim text (a TextRun: no Markdown)."""
         run: dict = {"type": "TextRun", "text": text}
@@ -191,8 +195,6 @@ class CardBuilder:
             run["isSubtle"] = True
         if bold:
             run["weight"] = "Bolder"
-        if color:
-            run["color"] = color
         if size:
             run["size"] = size
         block: dict = {"type": "RichTextBlock", "inlines": [run]}
@@ -334,7 +336,7 @@ def review_card(review: Review, org: str | None = None) -> dict:
     guidelines it rests on."""
     L = labels(review.language)
     card = CardBuilder()
-    card.heading(L["verdict"][review.verdict], color=_VERDICT_COLOR[review.verdict], size="Large")
+    card.heading(L["verdict"][review.verdict], size="Large")
     if review.findings:
         card.text(L["findings"].format(n=len(review.findings)), subtle=True)
     else:
@@ -346,8 +348,8 @@ def review_card(review: Review, org: str | None = None) -> dict:
             break
         shown = n
         with card.box(style=None, separator=True):
-            card.text(f"{n}. {L['severity'][f.severity]} · {rule_label(f.rule, review.language)}", bold=True,
-                      color=_SEVERITY_COLOR[f.severity])
+            mark = SEVERITY_MARK.get(f.severity, "•")
+            card.text(f"{n}. {mark} {L['severity'][f.severity]} · {rule_label(f.rule, review.language)}", bold=True)
             excerpt = f.excerpt if len(f.excerpt) <= MAX_EXCERPT_CHARS else f.excerpt[: MAX_EXCERPT_CHARS - 1] + "…"
             if excerpt:  # a face found in a photo has a box, no excerpt
                 card.text(f"“{excerpt}”", italic=True, spacing="Small")
@@ -375,25 +377,37 @@ def review_card(review: Review, org: str | None = None) -> dict:
 
 # -- onboarding --------------------------------------------------------------
 
-def _how_to(card: CardBuilder, language: str) -> None:
+def _how_to(card: CardBuilder, language: str, organisations=None, orgs=None) -> None:
+    """How to use the bot, with an example question and the organisations'
+    names from the knowledge base (`organisations`: id → OrganisationInfo)."""
     L = labels(language)
+    examples = example_questions(organisations, language, orgs)
+    how = [L["how_ask"].format(example=L["example"].format(question=examples[0]) if examples else ""),
+           L["how_review"], L["how_quiz"], L["how_channel"]]
+    names = naming_hint(organisations, language) if orgs is None or len(orgs) > 1 else ""
+    if names:
+        how.append(L["how_choose"].format(names=names))
     card.heading(L["how"], size="Default")
-    card.bullets([L["how_ask"], L["how_review"], L["how_quiz"], L["how_channel"]])
+    card.bullets(how)
 
 
-def welcome_card(contents: Sequence, language: str) -> dict:
-    """How to use the bot first; then, per organisation in scope, whom to
-    contact and its rules (key rules, do's and don'ts, CAO articles) behind
-    a button; and the quiz."""
+def welcome_card(contents: Sequence, language: str, organisations=None) -> dict:
+    """How to use the bot first; then, per organisation in scope, its
+    example questions, whom to contact and its rules (key rules, do's and
+    don'ts, CAO articles) behind a button; and the quiz."""
     L = labels(language)
     card = CardBuilder()
     card.heading(L["welcome"], size="Large")
     card.text(L["intro"])
-    _how_to(card, language)
+    _how_to(card, language, organisations, [c.org for c in contents])
     for content in contents:
         with card.box(style=None, separator=True, spacing="Large"):
             card.heading(content.organisation)
             card.text(content.document, subtle=True, size="Small", spacing="None")
+            examples = example_questions(organisations, language, [content.org], per_org=3)
+            if examples:
+                card.text(L["examples"], bold=True, spacing="Small")
+                card.bullets((f"“{q}”" for q in examples), spacing="None")
             card.text(f"{L['contact_who']}: {content.contact}", subtle=True, spacing="Small")
 
             def rules(inner: CardBuilder, content=content) -> None:
@@ -421,13 +435,14 @@ def welcome_card(contents: Sequence, language: str) -> dict:
     return card.build()
 
 
-def help_card(language: str, organisations: Sequence[tuple[str, str]] = ()) -> dict:
-    """`organisations`: (org, name) pairs whose quiz can be started."""
+def help_card(language: str, organisations: Sequence[tuple[str, str]] = (), known=None) -> dict:
+    """`organisations`: (org, name) pairs whose quiz can be started; `known`:
+    id → OrganisationInfo, for the example question and the names to choose by."""
     L = labels(language)
     card = CardBuilder()
     card.heading(L["help"])
     card.text(L["intro"])
-    _how_to(card, language)
+    _how_to(card, language, known)
     for org, name in organisations:
         title = L["start_quiz"] if len(organisations) == 1 else L["start_quiz_org"].format(organisation=name)
         card.submit(title, {"action": "start_quiz", "org": org, "language": language})
@@ -460,7 +475,7 @@ def quiz_result_card(step, language: str) -> dict:
     L = labels(language)
     s = step.scenario
     card = CardBuilder()
-    card.heading(L["correct"] if step.correct else L["incorrect"], color="Good" if step.correct else "Attention")
+    card.heading(L["correct"] if step.correct else L["incorrect"])
     card.text(s.text, subtle=True, size="Small", spacing="None")
     card.labelled(L["your_answer"], f"{letter(step.choice)}. {s.choices[step.choice]}", spacing="Small")
     if not step.correct:
@@ -475,7 +490,7 @@ def quiz_result_card(step, language: str) -> dict:
 def quiz_done_card(progress, language: str) -> dict:
     L = labels(language)
     card = CardBuilder()
-    card.heading(L["done"], color="Good", size="Large")
+    card.heading(L["done"], size="Large")
     card.text(L["score"].format(score=progress.score, total=progress.total))
     card.text(L["recorded"], subtle=True, size="Small")
     card.submit(L["again"], {"action": "start_quiz", "org": progress.org, "language": language})
