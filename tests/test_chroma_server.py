@@ -174,8 +174,11 @@ def server_settings(chroma_server, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def embeddings(assistant):
-    embedded = assistant.retriever.store
+def embeddings(assistant, settings):
+    from bot.container import build_store
+
+    # The session's embedded Chroma store (the assistant itself answers from its snapshot).
+    embedded = build_store(settings, assistant.retriever.store.embeddings)
     got = embedded.collection.get(include=["embeddings", "documents"])
     known = {doc: [float(x) for x in vec] for doc, vec in zip(got["documents"], got["embeddings"])}
     return ReusedVectors(embedded.embeddings, known)

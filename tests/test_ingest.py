@@ -122,7 +122,7 @@ def test_sentence_transformers_backend_from_an_installed_model_package(tmp_path,
     assert any("wachtwoord" in p.text.lower() or "gehackt" in p.text.lower() for p, _ in hits)
 
 
-def test_vector_search_is_exact_on_the_real_store(assistant, catalogue):
+def test_vector_search_is_exact_on_the_real_store(assistant, catalogue, settings):
     """The softmax over retrieved guidelines sees all 60 candidates, so a
     passage the approximate index misses changes a confidence: the search must
     return the true nearest passages (checked against brute force)."""
@@ -130,7 +130,7 @@ def test_vector_search_is_exact_on_the_real_store(assistant, catalogue):
 
     from bot.question_bank import load_bank
 
-    store = assistant.retriever.store
+    store = build_store(settings, assistant.retriever.store.embeddings)   # Chroma, not the snapshot
     got = store.collection.get(include=["embeddings"])
     ids = np.array(got["ids"])
     matrix = np.asarray(got["embeddings"], dtype=np.float64)
