@@ -219,9 +219,15 @@ class DenseLogistic:
         # balanced weights: each class carries half the mass
         w_pos = np.where(pos > 0, n / (2.0 * np.maximum(pos, 1)), 0.0)
         w_neg = n / (2.0 * np.maximum(n - pos, 1))
-        weights = y * w_pos + (1 - y) * w_neg
-        if sample_weight is not None:
-            weights = weights * np.asarray(sample_weight, dtype=np.float64)[:, None]
+        if sample_weight is None:
+            weights = y * w_pos + (1 - y) * w_neg
+        else:
+            # the sample weights shift emphasis WITHIN each class (hard negatives
+            # count more); each class keeps its half of the mass
+            sw = np.asarray(sample_weight, dtype=np.float64)[:, None]
+            pos_mass = np.maximum((y * sw).sum(axis=0), 1e-9) / np.maximum(pos, 1)
+            neg_mass = np.maximum(((1 - y) * sw).sum(axis=0), 1e-9) / np.maximum(n - pos, 1)
+            weights = y * w_pos * sw / pos_mass + (1 - y) * w_neg * sw / neg_mass
         self.active = (pos >= 2) & (pos < n)
         w = np.zeros((d, y.shape[1]))
         b = np.zeros(y.shape[1])
