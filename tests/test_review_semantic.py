@@ -109,6 +109,12 @@ def test_training_learns_thresholds_and_positives(model):
     assert model.severe[j] >= model.thresholds[j]
     # rules without examples can never fire
     assert model.thresholds[RULE_IDS.index("logo")] >= 0.9
+    # stage 2 is the mean of the fold models (the scale the thresholds were chosen on) and the whole-bank one
+    from bot.core.review.semantic import FOLDS
+
+    assert len(model.stage2.models) == FOLDS + 1
+    x = np.zeros((2, model.stage2.models[0].w.shape[0]), dtype=np.float32)
+    assert np.allclose(model.stage2.predict_proba(x), np.mean([m.predict_proba(x) for m in model.stage2.models], axis=0))
 
 
 def test_the_layer_flags_a_paraphrase_and_leaves_clean_text_alone(model, embedder, catalogue):
