@@ -148,8 +148,7 @@ def build_review_semantic(settings: Settings, embeddings):
     drafts (never the locked test split); None when there is no bank."""
     from bot.infra.review_model import load_or_train
 
-    # settings.cache_dir: content-keyed (bank fingerprint, embedder, text hash), so shared safely
-    return load_or_train(settings.knowledge_dir, embeddings, settings.cache_dir)
+    return load_or_train(settings.knowledge_dir, embeddings, settings.data_dir / "cache")
 
 
 def build_database(settings: Settings):
