@@ -76,7 +76,9 @@ def embedder():
 @pytest.fixture(scope="module")
 def model(bank, embedder):
     embed = lambda texts: np.array(embedder.embed_documents(list(texts)))  # noqa: E731
-    return train(bank, RULE_IDS, embed, embedder.name, Reviewer._hits)
+    # c2 is tuned for the real bank (~2,800 segments; the penalty is 1/(c2 n)):
+    # a 24-draft bank needs a weaker one
+    return train(bank, RULE_IDS, embed, embedder.name, Reviewer._hits, c2=0.03)
 
 
 def test_the_bank_parser_checks_spans_and_rules():
@@ -107,6 +109,12 @@ def test_training_learns_thresholds_and_positives(model):
     assert model.severe[j] >= model.thresholds[j]
     # rules without examples can never fire
     assert model.thresholds[RULE_IDS.index("logo")] >= 0.9
+    # stage 2 is the mean of the fold models (the scale the thresholds were chosen on) and the whole-bank one
+    from bot.core.review.semantic import FOLDS
+
+    assert len(model.stage2.models) == FOLDS + 1
+    x = np.zeros((2, model.stage2.models[0].w.shape[0]), dtype=np.float32)
+    assert np.allclose(model.stage2.predict_proba(x), np.mean([m.predict_proba(x) for m in model.stage2.models], axis=0))
 
 
 def test_the_layer_flags_a_paraphrase_and_leaves_clean_text_alone(model, embedder, catalogue):
@@ -187,3 +195,51 @@ def test_a_confident_near_miss_turns_a_pattern_alarm_into_a_hint_but_never_an_id
     assert by_rule["privacy"].severity == "low" and by_rule["privacy"].confidence == 0.01
     assert by_rule["personal_data"].severity == "medium"   # the exact detectors are never overruled
     assert len(merged) == 2
+
+
+def test_sample_weights_make_the_weighted_negatives_count_more():
+    from bot.core.review.semantic import DenseLogistic
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 5))
+    y = (x[:, :1] > 0.8).astype(int)
+    near_miss = (x[:, 0] > 0.4) & (x[:, 0] <= 0.8)        # negatives close to the boundary
+    plain = DenseLogistic(c=1.0).fit(x, y).predict_proba(x)[:, 0]
+    weighted = DenseLogistic(c=1.0).fit(x, y, np.where(near_miss, 8.0, 1.0)).predict_proba(x)[:, 0]
+    assert weighted[near_miss].mean() < plain[near_miss].mean()
+    assert weighted[y[:, 0] == 1].mean() > 0.5
+
+
+def test_a_segment_where_a_pattern_fired_is_embedded_first(model, embedder):
+    from bot.core.review.text import Draft
+
+    calls = []
+
+    def embed(texts):
+        calls.append(list(texts))
+        return np.array(embedder.embed_documents(list(texts)))
+
+    layer = SemanticLayer(model, embed, budget_chars=120)
+    filler = " ".join(f"Sentence number {i} about the open day and the coffee." for i in range(30))
+    flagged = "Screenshot of the confidential minutes of the board meeting."
+    draft = Draft(filler + " " + flagged + " " + filler)
+    start = draft.text.index(flagged)
+    cue = Hit("confidential", "label", "high", start + 18, start + 30)
+    layer.hits(draft, [cue])
+    assert any(flagged in t for t in calls[0])
+
+
+def test_score_bank_counts_clean_alarms_per_rule(catalogue):
+    from bot.core.review.bank import parse_bank
+    from bot.evaluation.review_eval import summary
+
+    bank = parse_bank({"drafts": [
+        {"id": "c1", "text": "Vertrouwelijk: de notulen van de vergadering van gisteren, niet doorsturen.",
+         "findings": []},
+        {"id": "c2", "text": "Mooie open dag vandaag, dank aan iedereen!", "findings": []},
+    ]}, RULE_IDS)
+    reviewer = Reviewer(catalogue)
+    result = score_bank(lambda text, org: reviewer.review(text, None), bank)
+    alarms = {rule: v["clean_alarms"] for rule, v in result["per_rule"].items()}
+    assert sum(alarms.values()) >= 1 and alarms["confidential"] == 1
+    assert summary(result)["clean_drafts_alarmed"] == len(result["clean_drafts_with_alarms"]) >= 1

@@ -6,6 +6,7 @@ fingerprint. A changed bank or embedder trains again; nothing is hard-coded."""
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 import threading
 import time
@@ -81,7 +82,7 @@ def _load_or_train_now(knowledge_dir: Path, embeddings, cache_dir: Path | None):
         if model_path:
             try:
                 model_path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = model_path.with_suffix(".tmp")
+                tmp = model_path.with_name(f"{model_path.name}.{os.getpid()}.tmp")  # a shared cache: one writer per file
                 tmp.write_bytes(pickle.dumps(model))
                 tmp.replace(model_path)
             except OSError:
