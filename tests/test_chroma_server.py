@@ -219,7 +219,7 @@ def test_ingest_fills_the_server(ingested, server_settings, assistant, embedding
     assert store.ping()
     # Same passages as the embedded store.
     assert store.count() == assistant.retriever.store.count() == report.chunks
-    assert store.ids() == assistant.retriever.store.ids()
+    assert store.ids() == {p.id for p in assistant.retriever.store.all()}
 
 
 def test_a_second_client_sees_the_same_collection(ingested, server_settings):
