@@ -31,7 +31,7 @@ POSITIVES = [
     ('medium', 'en', 'Found a wallet with student number s1234567 in room 1.12.'),
     ('medium', 'nl', 'Student met studentnummer 1234567 mag zich melden bij de balie.'),
     ('medium', 'nl', 'Mijn personeelsnummer is 123456, kan iemand het formulier invullen?'),
-    ('medium', 'en', 'Her home address is Kerkstraat 12, 4811 AB Breda, send her a card!'),
+    ('high', 'en', 'Her home address is Kerkstraat 12, 4811 AB Breda, send her a card!'),
 ]
 
 # Drafts that share words with the rule but do not break it: never medium or high.

@@ -126,10 +126,10 @@ def check(d: Draft, inst: Institutions) -> list[Hit]:
         sentence = d.sentence(m.start())
         start = _street_start(t, m.start(), m.end())
         if _HOME.search(sentence):
-            add("address", "medium", start, m.end())
+            add("address", "high", start, m.end())
         elif not _PLACE.search(sentence):
             add("address_unclear", "low", start, m.end())
     for m in each(_ADDRESS_STREET, t):
         if _HOME.search(d.sentence(m.start())) and not _PLACE.search(d.sentence(m.start())):
-            add("address", "medium", m.start(), m.end())
+            add("address", "high", m.start(), m.end())
     return hits
