@@ -11,6 +11,7 @@ import shutil
 from functools import lru_cache
 from pathlib import Path
 
+import pytest
 import yaml
 
 from fakes import FAKE_ABSTAIN_BELOW, HashingEmbedder, InMemoryPassageStore
@@ -97,3 +98,45 @@ def copy_knowledge(target: Path) -> Path:
     for path in (KNOWLEDGE / "review").glob("*.yaml"):
         shutil.copy(path, target / "review" / path.name)
     return target
+
+
+def shared_rule_tests(rule: str, positives, near_misses):
+    """The four tests every rule module runs on its own cases, bound by the
+    module as `test_positive, ... = shared_rule_tests(RULE, POSITIVES, NEAR_MISSES)`:
+    positives found (offsets, citations, message), near misses never medium or
+    high, both languages covered, citations from knowledge/review/<org>.yaml."""
+
+    @pytest.mark.parametrize("severity, language, text", positives,
+                             ids=[f"{n}-{lang}" for n, (_, lang, _) in enumerate(positives)])
+    def test_positive(reviewer, severity, language, text):
+        result = review(reviewer, text)
+        hits = found(result, rule, severity)
+        assert hits, summary(result)
+        assert_offsets(text, result)
+        for f in hits:
+            assert f.citations and f.message and f.suggestion, f
+
+    @pytest.mark.parametrize("language, text", near_misses,
+                             ids=[f"{n}-{lang}" for n, (lang, _) in enumerate(near_misses)])
+    def test_near_miss_is_not_medium_or_high(reviewer, language, text):
+        result = review(reviewer, text)
+        assert not found(result, rule, "medium"), summary(result)
+
+    def test_cases_are_dutch_and_english():
+        assert {lang for _, lang, _ in positives} == {"nl", "en"}
+        assert {lang for lang, _ in near_misses} == {"nl", "en"}
+
+    @pytest.mark.parametrize("org", BOTH)
+    def test_citations_are_the_policy_files(reviewer, org):
+        """Reviewed for one organisation, every finding cites that organisation
+        only, and what knowledge/review/<org>.yaml names for the rule."""
+        seen = 0
+        for _, _, text in positives:
+            for f in found(review(reviewer, text, [org]), rule):
+                assert {c.org for c in f.citations} == {org}, f.citations
+                assert_cites_policy(f, org)
+                seen += 1
+        assert seen >= len(positives) // 2
+
+    return test_positive, test_near_miss_is_not_medium_or_high, test_cases_are_dutch_and_english, \
+        test_citations_are_the_policy_files

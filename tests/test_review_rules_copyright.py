@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from review_support import BOTH, assert_cites_policy, assert_offsets, fake_reviewer, found, review, summary
+from review_support import fake_reviewer, shared_rule_tests
 
 RULE = "copyright"
 
@@ -39,35 +39,5 @@ NEAR_MISSES = [
 ]
 
 
-@pytest.mark.parametrize("severity, language, text", POSITIVES, ids=[f"{n}-{lang}" for n, (_, lang, _) in enumerate(POSITIVES)])
-def test_positive(reviewer, severity, language, text):
-    result = review(reviewer, text)
-    hits = found(result, RULE, severity)
-    assert hits, summary(result)
-    assert_offsets(text, result)
-    for f in hits:
-        assert f.citations and f.message and f.suggestion, f
-
-
-@pytest.mark.parametrize("language, text", NEAR_MISSES, ids=[f"{n}-{lang}" for n, (lang, _) in enumerate(NEAR_MISSES)])
-def test_near_miss_is_not_medium_or_high(reviewer, language, text):
-    result = review(reviewer, text)
-    assert not found(result, RULE, "medium"), summary(result)
-
-
-def test_cases_are_dutch_and_english():
-    assert {lang for _, lang, _ in POSITIVES} == {"nl", "en"}
-    assert {lang for lang, _ in NEAR_MISSES} == {"nl", "en"}
-
-
-@pytest.mark.parametrize("org", BOTH)
-def test_citations_are_the_policy_files(reviewer, org):
-    """Reviewed for one organisation, every finding cites that organisation
-    only, and what knowledge/review/<org>.yaml names for the rule."""
-    seen = 0
-    for _, _, text in POSITIVES:
-        for f in found(review(reviewer, text, [org]), RULE):
-            assert {c.org for c in f.citations} == {org}, f.citations
-            assert_cites_policy(f, org)
-            seen += 1
-    assert seen >= len(POSITIVES) // 2
+(test_positive, test_near_miss_is_not_medium_or_high, test_cases_are_dutch_and_english,
+ test_citations_are_the_policy_files) = shared_rule_tests(RULE, POSITIVES, NEAR_MISSES)
