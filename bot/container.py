@@ -166,12 +166,12 @@ def _progress_printer(what: str):
     return show
 
 
-def build_review_semantic(settings: Settings, embeddings):
+def build_review_semantic(settings: Settings, embeddings, institutions):
     """The review's semantic layer, learned from the dev bank of labelled
     drafts (never the locked test split); None when there is no bank."""
     from bot.infra.review_model import load_or_train
 
-    return load_or_train(settings.knowledge_dir, embeddings, settings.cache_dir)
+    return load_or_train(settings.knowledge_dir, embeddings, settings.cache_dir, institutions)
 
 
 def build_database(settings: Settings):
@@ -223,7 +223,8 @@ def build_assistant(settings: Settings, store=None, config: RetrievalConfig | No
     except ImportError:
         Reviewer = None
     if Reviewer is not None:
-        reviewer = Reviewer(catalogue, retriever, semantic=build_review_semantic(settings, store.embeddings))
+        reviewer = Reviewer(catalogue, retriever)
+        reviewer.semantic = build_review_semantic(settings, store.embeddings, reviewer.institutions)
     if database is None:
         # Opened on first use: `ask` never needs it, and SQLAlchemy is ~0.2 s of CPU to import.
         database = OnFirstUse(lambda: build_database(settings))

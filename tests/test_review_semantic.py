@@ -74,11 +74,11 @@ def embedder():
 
 
 @pytest.fixture(scope="module")
-def model(bank, embedder):
+def model(bank, embedder, catalogue):
     embed = lambda texts: np.array(embedder.embed_documents(list(texts)))  # noqa: E731
     # c2 is tuned for the real bank (~2,800 segments; the penalty is 1/(c2 n)):
     # a 24-draft bank needs a weaker one
-    return train(bank, RULE_IDS, embed, embedder.name, Reviewer._hits, c2=0.03)
+    return train(bank, RULE_IDS, embed, embedder.name, Reviewer._hits, Reviewer(catalogue).institutions, c2=0.03)
 
 
 def test_the_bank_parser_checks_spans_and_rules():
@@ -169,9 +169,19 @@ def test_vectors_are_cached_by_text_and_embedder(tmp_path, embedder):
     assert np.allclose(again[1], a[0])
 
 
-def test_the_fingerprint_follows_the_bank_and_the_embedder(bank):
+def test_the_fingerprint_follows_the_bank_the_embedder_and_the_institutions(bank):
+    from bot.core.review.rules import Institutions
+
     assert bank_fingerprint(bank, "a") != bank_fingerprint(bank, "b")
     assert bank_fingerprint(bank, "a") != bank_fingerprint(bank[:-1], "a")
+    assert bank_fingerprint(bank, "a") != bank_fingerprint(bank, "a", Institutions(("Hogeschool Noord",)))
+
+
+def test_the_model_keeps_the_institutions_it_was_trained_with(model, catalogue):
+    """Training and serving read names the same way: a word that names an
+    institution is not a person's name, whichever reviewers this process built."""
+    assert model.institutions == Reviewer(catalogue).institutions
+    assert "ROC" in model.institutions.abbreviations
 
 
 def test_score_bank_counts_rules_verdicts_and_clean_alarms(bank, model, embedder, catalogue):

@@ -228,7 +228,8 @@ def cross_validate_dev(settings, folds: int = 5, **train_options) -> dict:
     by_id: dict[str, object] = {}
     for mask in _folds(np.arange(len(drafts)), folds):
         train_set = [d for d, held in zip(drafts, mask) if not held]
-        model = train(train_set, RULE_IDS, vectors, vectors.name, Reviewer._hits, **train_options)
+        institutions = Reviewer(catalogue).institutions
+        model = train(train_set, RULE_IDS, vectors, vectors.name, Reviewer._hits, institutions, **train_options)
         reviewer = Reviewer(catalogue, semantic=SemanticLayer(model, vectors))
         for d, held in zip(drafts, mask):
             if held:

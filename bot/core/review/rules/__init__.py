@@ -29,7 +29,7 @@ from bot.core.review.rules import (
     quoting_colleagues,
 )
 from bot.core.review.rules.base import MAX_MATCHES, Hit
-from bot.core.review.rules.institutions import Institutions, known, learn
+from bot.core.review.rules.institutions import Institutions
 from bot.core.review.rules.people import PHOTO, about_person, has_name
 from bot.core.review.text import Draft
 
@@ -53,4 +53,4 @@ RULE_IDS = tuple(r for r, _ in RULES)
 # The semantic layer reads these lexical cues as features.
 _PHOTO = PHOTO
 
-__all__ = ["RULES", "RULE_IDS", "Hit", "Institutions", "MAX_MATCHES", "about_person", "has_name", "known", "learn"]
+__all__ = ["RULES", "RULE_IDS", "Hit", "Institutions", "MAX_MATCHES", "about_person", "has_name"]

@@ -61,22 +61,3 @@ class Institutions:
 
     def is_not_a_name(self, word: str) -> bool:
         return word.lower() in self.not_names or word.upper() in self.acronyms
-
-
-# The institutions every reviewer in this process was built for. The semantic
-# layer trains on `Reviewer._hits` and asks `has_name` without a reviewer at
-# hand; they read this. It only ever grows: a word that names an institution
-# is never a person's name, whichever institution is in scope.
-_known = Institutions()
-
-
-def known() -> Institutions:
-    return _known
-
-
-def learn(institutions: Institutions) -> Institutions:
-    global _known
-    merged = _known.merged(institutions)
-    if merged != _known:
-        _known = merged
-    return _known

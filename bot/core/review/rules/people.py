@@ -5,7 +5,7 @@ a capitalised word that no list and no institution claims (institutions.py)."""
 from __future__ import annotations
 
 from bot.core.review.rules.base import rx, rx_cased
-from bot.core.review.rules.institutions import Institutions, known
+from bot.core.review.rules.institutions import Institutions
 
 # People by their role, one or many.
 ROLE_ONE = (r"collega|collegaatje|student|studente|leerling|cursist|stagiair|stagiaire|docent|docente|leraar|"
@@ -40,7 +40,7 @@ def has_name(sentence: str, institutions: Institutions | None = None) -> bool:
     """A capitalised word that is not a known non-name: mid-sentence, or the
     first word when a verb or a surname follows ("Pieter heeft…"). The
     institutions' names, abbreviations and places are not people's names."""
-    vocabulary = institutions or known()
+    vocabulary = institutions or Institutions()
     first = _SENT_START.match(sentence).end()
     for m in _CAPWORD.finditer(sentence):
         word = m.group()
