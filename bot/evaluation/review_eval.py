@@ -185,6 +185,10 @@ def render_bank(result: dict, console=None) -> None:
         row += [_fmt(result[s]["precision"]), _fmt(result[s]["recall"]), ""]
     t.add_row(*row)
     console.print(t)
+    if "dev" in splits:
+        # The classifier was trained on the dev drafts: these numbers flatter it.
+        console.print("dev is scored in sample (the classifier learned these drafts); honest dev numbers: "
+                      "python -m bot.evaluation.review_eval --cv")
     for s in splits:
         r = result[s]
         console.print(f"{s}: {r['drafts']} drafts ({r['clean_drafts']} clean) · verdict accuracy "
