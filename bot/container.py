@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 import gc
 import logging
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from bot.core.assistant import Assistant
 from bot.core.catalogue import Catalogue
 from bot.core.quoting import Quoter
 from bot.knowledge import Knowledge, load_organisations  # noqa: F401 - load_organisations is imported from here
+from bot.lazy import OnFirstUse
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -237,21 +237,6 @@ def build_assistant(settings: Settings, store=None, config: RetrievalConfig | No
     return Assistant(answerer, catalogue, retriever, reviewer=reviewer, onboarding=onboarding,
                      default_org=settings.default_org, feedback=feedback, events=events,
                      images=images)
-
-
-class OnFirstUse:
-    """Stands in for an object that is built at its first attribute access."""
-
-    def __init__(self, build) -> None:
-        self._build, self._built = build, None
-        self._lock = threading.Lock()
-
-    def __getattr__(self, name):
-        if self._built is None:
-            with self._lock:
-                if self._built is None:
-                    self._built = self._build()
-        return getattr(self._built, name)
 
 
 def build_image_reviewer(reviewer):

@@ -114,8 +114,8 @@ def assistant(settings):
     # The review's classifier is trained (or loaded from the cache) on first
     # use: here, once, rather than inside the time limit of the first test that reviews.
     semantic = getattr(assistant.reviewer, "semantic", None)
-    if semantic is not None and hasattr(semantic, "layer"):
-        semantic.layer
+    if semantic is not None and hasattr(semantic, "built"):
+        semantic.built
     return assistant
 
 

@@ -32,7 +32,7 @@ def test_the_layer_is_trained_on_the_dev_bank_only(reviewer):
     files = bank_files(REPO / "knowledge")
     assert files and all(p.stem == "dev" or p.stem.startswith("dev-") for p in files)
     trained = sum(len(parse_bank(read_yaml(p), RULE_IDS)) for p in files)
-    model = reviewer.semantic.layer.model
+    model = reviewer.semantic.model
     assert model.info["drafts"] == trained >= len(load_bank(REPO / "knowledge", "dev"))
     assert all(0.5 <= t <= 1.0 for t in model.thresholds)
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 import logging
 import os
 import pickle
-import threading
 import time
 from pathlib import Path
+
+from bot.lazy import OnFirstUse
 
 log = logging.getLogger(__name__)
 
@@ -24,37 +25,13 @@ def bank_files(knowledge_dir: Path) -> list[Path]:
                   or p.stem.startswith(TRAIN_SPLIT + "-"))
 
 
-class LazySemanticLayer:
-    """Trains (or loads) on first use, so a process that never reviews a draft
-    never pays for it; thread-safe."""
-
-    def __init__(self, knowledge_dir: Path, embeddings, cache_dir: Path | None, institutions) -> None:
-        self.knowledge_dir = Path(knowledge_dir)
-        self.institutions = institutions
-        self.embeddings = embeddings
-        self.cache_dir = cache_dir
-        self._layer = None
-        self._lock = threading.Lock()
-
-    @property
-    def layer(self):
-        if self._layer is None:
-            with self._lock:
-                if self._layer is None:
-                    self._layer = _load_or_train_now(self.knowledge_dir, self.embeddings, self.cache_dir,
-                                                     self.institutions)
-        return self._layer
-
-    def hits(self, draft, cue_hits):
-        return self.layer.hits(draft, cue_hits)
-
-
 def load_or_train(knowledge_dir: Path, embeddings, cache_dir: Path | None, institutions):
     """`institutions`: the reviewer's (names that are not people's names), the
     same in training and in serving."""
     if not bank_files(knowledge_dir):
         return None
-    return LazySemanticLayer(knowledge_dir, embeddings, cache_dir, institutions)
+    # Trained (or loaded) on first use: a process that never reviews never pays for it.
+    return OnFirstUse(lambda: _load_or_train_now(Path(knowledge_dir), embeddings, cache_dir, institutions))
 
 
 def _load_or_train_now(knowledge_dir: Path, embeddings, cache_dir: Path | None, institutions):
