@@ -132,13 +132,19 @@ def test_the_layer_flags_a_paraphrase_and_leaves_clean_text_alone(model, embedde
     assert not [f for f in calm.findings if f.severity in ("medium", "high")]
 
 
-def test_long_drafts_embed_within_a_budget(model, embedder):
+def recording(embedder):
+    """An embed function over `embedder`, and the list of what each call embedded."""
     calls = []
 
     def embed(texts):
         calls.append(list(texts))
         return np.array(embedder.embed_documents(list(texts)))
 
+    return embed, calls
+
+
+def test_long_drafts_embed_within_a_budget(model, embedder):
+    embed, calls = recording(embedder)
     layer = SemanticLayer(model, embed, budget_chars=500)
     from bot.core.review.text import Draft
 
@@ -223,12 +229,7 @@ def test_sample_weights_make_the_weighted_negatives_count_more():
 def test_a_segment_where_a_pattern_fired_is_embedded_first(model, embedder):
     from bot.core.review.text import Draft
 
-    calls = []
-
-    def embed(texts):
-        calls.append(list(texts))
-        return np.array(embedder.embed_documents(list(texts)))
-
+    embed, calls = recording(embedder)
     layer = SemanticLayer(model, embed, budget_chars=120)
     filler = " ".join(f"Sentence number {i} about the open day and the coffee." for i in range(30))
     flagged = "Screenshot of the confidential minutes of the board meeting."

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from teams_testing import LEIDEN_TENANT, ROC_TENANT, FakeConnector, ServerThread
+from teams_testing import APP_ID, LEIDEN_TENANT, ROC_TENANT, FakeConnector, ServerThread
 
 
 @pytest.fixture(scope="session")
@@ -55,3 +55,16 @@ def teams_server(settings, teams_assistant, teams_config_file):
 def http():
     with requests.Session() as session:
         yield session
+
+
+@pytest.fixture(scope="module")
+def secured_server(settings, teams_assistant):
+    """The real Teams app with Bot Framework authentication on (no dev mode)."""
+    from bot.channels.teams.config import TeamsConfig
+    from bot.channels.teams.server import build_app
+
+    secured = settings.model_copy(update={"microsoft_app_id": APP_ID, "microsoft_app_password": "not-a-secret",
+                                          "microsoft_app_type": "MultiTenant"})
+    server = ServerThread(build_app(secured, teams_assistant, teams_config=TeamsConfig())).start()
+    yield server
+    server.stop()

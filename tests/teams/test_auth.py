@@ -10,22 +10,10 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from teams_testing import APP_ID, WAIT_S, ServerThread, activity, new_conversation, post
+from teams_testing import APP_ID, WAIT_S, activity, new_conversation, post
 
 CHANNEL_ISSUER = "https://api.botframework.com"
 EMULATOR_ISSUER = "https://sts.windows.net/d6d49420-f39b-4df7-a1dc-d59a935871db/"
-
-
-@pytest.fixture(scope="module")
-def secured_server(settings, teams_assistant):
-    from bot.channels.teams.config import TeamsConfig
-    from bot.channels.teams.server import build_app
-
-    secured = settings.model_copy(update={"microsoft_app_id": APP_ID, "microsoft_app_password": "not-a-secret",
-                                          "microsoft_app_type": "MultiTenant"})
-    server = ServerThread(build_app(secured, teams_assistant, teams_config=TeamsConfig())).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -70,18 +70,6 @@ def black_hole(monkeypatch):
     hole.close()
 
 
-@pytest.fixture(scope="module")
-def secured(settings, teams_assistant):
-    from bot.channels.teams.config import TeamsConfig
-    from bot.channels.teams.server import build_app
-
-    s = settings.model_copy(update={"microsoft_app_id": APP_ID, "microsoft_app_password": "not-a-secret",
-                                    "microsoft_app_type": "MultiTenant"})
-    server = ServerThread(build_app(s, teams_assistant, teams_config=TeamsConfig())).start()
-    yield server
-    server.stop()
-
-
 def _forged() -> str:
     import uuid
 
@@ -94,7 +82,7 @@ def _forged() -> str:
                        "serviceurl": "http://127.0.0.1/"}, key, algorithm="RS256", headers={"kid": uuid.uuid4().hex})
 
 
-def test_forged_tokens_get_401_fast_while_healthz_answers(secured, connector, black_hole):
+def test_forged_tokens_get_401_fast_while_healthz_answers(secured_server, connector, black_hole):
     """Finding 2: three forged tokens behind black-holed egress blocked
     /healthz for 90 s. Now each is a 401 within 10 s and /healthz never waits."""
     tokens = [_forged() for _ in range(3)]
@@ -106,13 +94,13 @@ def test_forged_tokens_get_401_fast_while_healthz_answers(secured, connector, bl
     def probe() -> None:
         while not done.is_set():
             started = time.monotonic()
-            assert requests.get(f"{secured.url}/healthz", timeout=5).status_code == 200
+            assert requests.get(f"{secured_server.url}/healthz", timeout=5).status_code == 200
             health.append(time.monotonic() - started)
             time.sleep(0.1)
 
     def send(token: str) -> tuple[int, float]:
         started = time.monotonic()
-        r = requests.post(f"{secured.url}/api/messages", json=body, timeout=30,
+        r = requests.post(f"{secured_server.url}/api/messages", json=body, timeout=30,
                           headers={"Authorization": f"Bearer {token}"})
         return r.status_code, time.monotonic() - started
 
@@ -224,7 +212,7 @@ def test_rate_limit_per_user(settings, teams_assistant, connector, http, tmp_pat
         server.stop()
 
 
-def test_replies_only_to_the_service_url_the_token_vouches_for(secured, connector, monkeypatch):
+def test_replies_only_to_the_service_url_the_token_vouches_for(secured_server, connector, monkeypatch):
     """A correctly signed channel token whose serviceurl claim names another
     URL than the activity's: 401, nothing is posted anywhere."""
     import json as _json
@@ -256,10 +244,10 @@ def test_replies_only_to_the_service_url_the_token_vouches_for(secured, connecto
 
     conversation = new_conversation()
     body = activity(connector.url + "/", conversation, text="Mag ik een foto plaatsen?")
-    elsewhere = requests.post(f"{secured.url}/api/messages", json=body, timeout=WAIT_S,
+    elsewhere = requests.post(f"{secured_server.url}/api/messages", json=body, timeout=WAIT_S,
                               headers={"Authorization": f"Bearer {token('https://smba.trafficmanager.net/emea/')}"})
     assert elsewhere.status_code == 401
-    vouched = requests.post(f"{secured.url}/api/messages", json=body, timeout=WAIT_S,
+    vouched = requests.post(f"{secured_server.url}/api/messages", json=body, timeout=WAIT_S,
                             headers={"Authorization": f"Bearer {token(body['serviceUrl'])}"})
     assert vouched.status_code != 401     # accepted; the reply itself needs Microsoft's token service
     time.sleep(0.5)
