@@ -153,16 +153,29 @@ def test_long_drafts_embed_within_a_budget(model, embedder):
     assert calls and sum(len(t) for t in calls[0]) <= 500 + 260
 
 
-def test_merge_keeps_low_pattern_hits_low_and_upgrades_medium_ones():
+def test_merge_raises_a_pattern_hit_only_when_the_classifier_is_sure():
     low = Hit("privacy", "photo", "low", 10, 20)
     medium = Hit("privacy", "photo", "medium", 40, 50)
+    hint = Hit("privacy", "photo", "low", 100, 110)
     semantic = [SemanticHit("privacy", "high", 0, 30, 0.9), SemanticHit("privacy", "high", 35, 60, 0.95),
-                SemanticHit("accuracy", "medium", 70, 90, 0.8)]
-    merged = merge_semantic([low, medium], semantic)
+                SemanticHit("accuracy", "medium", 70, 90, 0.8), SemanticHit("privacy", "low", 95, 120, 0.7)]
+    merged = merge_semantic([low, medium, hint], semantic)
     by_start = {h.start: h for h in merged}
-    assert by_start[10].severity == "low" and by_start[10].confidence == 0.9
+    # above its severe threshold the classifier's severity wins, on the pattern's tighter span
+    assert by_start[10].severity == "high" and by_start[10].confidence == 0.9
     assert by_start[40].severity == "high" and (by_start[40].start, by_start[40].end) == (40, 50)
+    # a classifier hint (below its severe threshold) leaves a low hit low
+    assert by_start[100].severity == "low" and by_start[100].confidence == 0.7
     assert by_start[70].rule == "accuracy" and by_start[70].kind == "semantic"
+
+
+def test_the_exact_detectors_keep_their_severity_but_the_classifier_may_add_personal_data():
+    email = Hit("personal_data", "email", "medium", 10, 30)
+    merged = merge_semantic([email], [SemanticHit("personal_data", "high", 0, 40, 0.97),
+                                      SemanticHit("personal_data", "high", 60, 120, 0.96)])
+    by_start = {h.start: h for h in merged}
+    assert by_start[10].severity == "medium" and by_start[10].confidence == 0.97
+    assert by_start[60].kind == "semantic" and by_start[60].severity == "high"
 
 
 def test_vectors_are_cached_by_text_and_embedder(tmp_path, embedder):

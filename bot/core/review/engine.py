@@ -21,7 +21,7 @@ from bot.core.models import Citation, Finding, Language, OrganisationInfo, Revie
 from bot.core.review.guidance import message
 from bot.core.review.policy import ReviewPolicy
 from bot.core.review.rules import RULES, Hit, Institutions
-from bot.core.review.semantic import DETERMINISTIC_ONLY
+from bot.core.review.semantic import EXACT_SEVERITY
 from bot.core.review.text import Draft
 
 MAX_DRAFT_CHARS = 40_000
@@ -43,11 +43,14 @@ _NOT_PROSE = re.compile(r"https?://\S+|www\.\S+|[^\s@]+@\S+")
 def merge_semantic(hits: list[Hit], semantic) -> list[Hit]:
     """The classifier's segments join the patterns' hits. Where a pattern of
     the same rule already fired inside the segment, its tighter span is kept:
-    a low hit stays low (the patterns saw a near miss: negation, a workshop
-    about the topic, consent), a medium one takes the classifier's severity
-    when that is higher (a mocking photo is worse than a photo). Elsewhere the
-    segment becomes a finding itself. Where the classifier is confident a
-    pattern's hit is a near miss, the hit is shown as `low`."""
+    it takes the classifier's severity when that is higher (a mocking photo
+    is worse than a photo). A low hit (the patterns saw a near miss:
+    negation, a workshop about the topic, consent) is raised only when the
+    classifier itself reports the rule above its severe threshold, which
+    cross-validation keeps off clean drafts. Elsewhere the segment becomes a
+    finding itself. Where the classifier is confident a pattern's hit is a
+    near miss, the hit is shown as `low`. The exact detectors' hits
+    (EXACT_SEVERITY) keep their severity either way."""
     out = list(hits)
     for s in semantic:
         overlapping = [i for i, h in enumerate(out)
@@ -57,14 +60,15 @@ def merge_semantic(hits: list[Hit], semantic) -> list[Hit]:
             # (never a high hit: exam content, salaries, labels, slurs are the
             # patterns' surest signals, and a missed breach costs more)
             for i in overlapping:
-                if out[i].rule not in DETERMINISTIC_ONLY and out[i].severity == "medium":
+                if out[i].rule not in EXACT_SEVERITY and out[i].severity == "medium":
                     out[i] = replace(out[i], severity="low", confidence=s.confidence)
             continue
         if overlapping:
             for i in overlapping:
                 h = out[i]
                 severity = h.severity
-                if h.severity != "low" and _SEVERITY_RANK[s.severity] > _SEVERITY_RANK[h.severity]:
+                if (s.severity != "low" and _SEVERITY_RANK[s.severity] > _SEVERITY_RANK[h.severity]
+                        and h.rule not in EXACT_SEVERITY):
                     severity = s.severity
                 out[i] = replace(h, severity=severity, confidence=s.confidence)
             continue
