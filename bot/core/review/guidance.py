@@ -15,7 +15,7 @@ KINDS: dict[str, frozenset[str]] = {
                                "reorg", "semantic"}),
     "privacy": frozenset({"health", "grades", "personal_life", "photo", "photo_mocking", "face", "semantic"}),
     "personal_data": frozenset({"iban", "phone", "phone_public", "bsn", "student_number", "staff_number", "email",
-                                "address", "address_unclear", "location", "metadata"}),
+                                "address", "address_unclear", "location", "metadata", "semantic"}),
     "offensive": frozenset({"obscene", "slur", "vulgar", "discrimination", "insult", "semantic"}),
     "emotional": frozenset({"anger", "emoji", "exclaim", "shouting", "semantic"}),
     "on_behalf": frozenset({"speaks_for", "semantic"}),
