@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import gc
 import logging
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,8 +155,6 @@ def guideline_orgs(catalogue: Catalogue, labels) -> dict[str, str]:
 
 
 def _progress_printer(what: str):
-    import sys
-
     def show(done: int, total: int) -> None:
         if sys.stderr.isatty() or done == total:
             sys.stderr.write(f"\r{what}: {done}/{total}")
@@ -166,12 +165,12 @@ def _progress_printer(what: str):
     return show
 
 
-def build_review_semantic(settings: Settings, embeddings, institutions):
+def build_review_semantic(settings: Settings, embeddings, institutions, progress=None, announce=None):
     """The review's semantic layer, learned from the dev bank of labelled
     drafts (never the locked test split); None when there is no bank."""
     from bot.infra.review_model import load_or_train
 
-    return load_or_train(settings.knowledge_dir, embeddings, settings.cache_dir, institutions)
+    return load_or_train(settings.knowledge_dir, embeddings, settings.cache_dir, institutions, progress, announce)
 
 
 def build_database(settings: Settings):
@@ -224,7 +223,13 @@ def build_assistant(settings: Settings, store=None, config: RetrievalConfig | No
         Reviewer = None
     if Reviewer is not None:
         reviewer = Reviewer(catalogue, retriever)
-        reviewer.semantic = build_review_semantic(settings, store.embeddings, reviewer.institutions)
+        # Trained at the first review when the bank is new (a minute or two, then
+        # cached): someone waiting at a terminal sees it happen.
+        waiting = sys.stderr.isatty()
+        reviewer.semantic = build_review_semantic(
+            settings, store.embeddings, reviewer.institutions,
+            progress=_progress_printer("embedding the review bank") if waiting else None,
+            announce=(lambda line: sys.stderr.write(line + "\n")) if waiting else None)
     if database is None:
         # Opened on first use: `ask` never needs it, and SQLAlchemy is ~0.2 s of CPU to import.
         database = OnFirstUse(lambda: build_database(settings))

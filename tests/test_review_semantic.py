@@ -188,6 +188,16 @@ def test_vectors_are_cached_by_text_and_embedder(tmp_path, embedder):
     assert np.allclose(again[1], a[0])
 
 
+def test_embedding_the_bank_reports_progress_only_for_what_is_not_cached(tmp_path, embedder):
+    seen = []
+    cached = CachedVectors(embedder, tmp_path, batch=2, progress=lambda done, total: seen.append((done, total)))
+    cached(["een", "twee", "drie"])
+    assert seen == [(2, 3), (3, 3)]
+    seen.clear()
+    cached(["twee", "een"])
+    assert seen == []
+
+
 def test_the_fingerprint_follows_the_bank_the_embedder_and_the_institutions(bank):
     from bot.core.review.rules import Institutions
 

@@ -25,16 +25,21 @@ def bank_files(knowledge_dir: Path) -> list[Path]:
                   or p.stem.startswith(TRAIN_SPLIT + "-"))
 
 
-def load_or_train(knowledge_dir: Path, embeddings, cache_dir: Path | None, institutions):
+def load_or_train(knowledge_dir: Path, embeddings, cache_dir: Path | None, institutions, progress=None,
+                  announce=None):
     """`institutions`: the reviewer's (names that are not people's names), the
-    same in training and in serving."""
+    same in training and in serving. `progress(done, total)` follows the
+    embedding of the bank when it is not cached yet; `announce(line)` says
+    when training starts."""
     if not bank_files(knowledge_dir):
         return None
     # Trained (or loaded) on first use: a process that never reviews never pays for it.
-    return OnFirstUse(lambda: _load_or_train_now(Path(knowledge_dir), embeddings, cache_dir, institutions))
+    return OnFirstUse(lambda: _load_or_train_now(Path(knowledge_dir), embeddings, cache_dir, institutions,
+                                                 progress, announce))
 
 
-def _load_or_train_now(knowledge_dir: Path, embeddings, cache_dir: Path | None, institutions):
+def _load_or_train_now(knowledge_dir: Path, embeddings, cache_dir: Path | None, institutions, progress=None,
+                       announce=None):
     from bot.core.review import RULE_IDS
     from bot.core.review.bank import parse_bank
     from bot.core.review.engine import Reviewer
@@ -45,7 +50,7 @@ def _load_or_train_now(knowledge_dir: Path, embeddings, cache_dir: Path | None, 
     drafts = []
     for path in bank_files(knowledge_dir):
         drafts.extend(parse_bank(read_yaml(path), RULE_IDS, source=str(path)))
-    vectors = CachedVectors(embeddings, cache_dir)
+    vectors = CachedVectors(embeddings, cache_dir, progress=progress)
     name = vectors.name
     fingerprint = bank_fingerprint(drafts, name, institutions)
     model_path = cache_dir / f"review-model-{fingerprint}.pkl" if cache_dir else None
@@ -56,6 +61,11 @@ def _load_or_train_now(knowledge_dir: Path, embeddings, cache_dir: Path | None, 
         except Exception:  # a torn or stale file: train again
             model = None
     if model is None:
+        line = (f"training the review classifier on {len(drafts):,} labelled drafts "
+                "(once per bank and embedder, then cached)")
+        log.info(line)
+        if announce is not None:
+            announce(line)
         started = time.perf_counter()
         model = train(drafts, RULE_IDS, vectors, name, Reviewer._hits, institutions)
         log.info("review classifier trained on %d drafts (%d segments) in %.1f s",

@@ -18,8 +18,9 @@ def _key(text: str) -> str:
 
 
 class CachedVectors:
-    def __init__(self, embedder, cache_dir: Path | None, batch: int = 32) -> None:
+    def __init__(self, embedder, cache_dir: Path | None, batch: int = 32, progress=None) -> None:
         self.embedder = embedder
+        self.progress = progress      # progress(done, total) while embedding what is not cached yet
         self.name = getattr(embedder, "name", type(embedder).__name__)
         self.batch = batch
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in self.name)
@@ -42,6 +43,8 @@ class CachedVectors:
             for (k, _), v in zip(chunk, vectors):
                 self._cache[k] = np.asarray(v, dtype=np.float32)
             self._dirty = True
+            if self.progress is not None:
+                self.progress(min(i + self.batch, len(missing)), len(missing))
         if self._dirty:
             self.save()
         if not texts:
