@@ -294,6 +294,18 @@ def test_run_evaluation_with_fakes_and_skipped_review(commentary):
     json.dumps(result)  # JSON-ready
 
 
+def test_the_draft_banks_bars_are_checked(commentary):
+    bars = [{"metric": "review_bank.test.verdict_accuracy", "min": 0.88, "optional": True},
+            {"metric": "review_bank.test.clean_false_alarms", "max": 7, "optional": True}]
+    low = ev.run_evaluation(FakeAssistant(fake_answers()), None, None, bars, commentary,
+                            review_bank={"test": {"verdict_accuracy": 0.8, "clean_false_alarms": 3}})
+    assert low["thresholds"]["passed"] is False
+    assert [c["metric"] for c in low["thresholds"]["checks"] if not c["ok"]] == ["review_bank.test.verdict_accuracy"]
+    high = ev.run_evaluation(FakeAssistant(fake_answers()), None, None, bars, commentary,
+                             review_bank={"test": {"verdict_accuracy": 0.9, "clean_false_alarms": 3}})
+    assert high["thresholds"]["passed"] is True and len(high["thresholds"]["checks"]) == 2
+
+
 # --------------------------------------------------------------------------- baseline
 
 def test_baseline_chunk_judge():

@@ -603,9 +603,11 @@ def check_thresholds(summary: dict, thresholds: Sequence[dict]) -> list[Check]:
 def run_evaluation(assistant, questions: Sequence[dict] | None, drafts: Sequence[dict] | None,
                    thresholds: Sequence[dict], commentary: CommentaryIndex | None = None,
                    review_skip_reason: str | None = None, holdout: Sequence[dict] | None = None,
-                   bank: dict[str, list[dict]] | None = None, bank_ask: dict | None = None) -> dict:
+                   bank: dict[str, list[dict]] | None = None, bank_ask: dict | None = None,
+                   review_bank: dict | None = None) -> dict:
     """The golden sets (questions.yaml is dev, the held-out questions test),
-    the question bank per split, the drafts, and the threshold checks, as one
+    the question bank per split, the drafts, the draft bank's scores per split
+    (`review_bank`, measured by the caller), and the threshold checks, as one
     JSON-ready dict. A set that is None is not measured."""
     commentary = commentary or CommentaryIndex.from_knowledge()
     result: dict = {}
@@ -622,6 +624,8 @@ def run_evaluation(assistant, questions: Sequence[dict] | None, drafts: Sequence
         result["review"] = {"skipped": reason}
     else:
         result["review"] = evaluate_review(assistant, drafts, commentary).to_dict()
+    if review_bank is not None:
+        result["review_bank"] = review_bank
     checks = check_thresholds(result, thresholds)
     result["thresholds"] = {
         "checks": [asdict(c) for c in checks],
@@ -683,12 +687,13 @@ def run_eval(settings, as_json: bool = False, split: str = "all") -> int:
 
         _, asker = cross_validated_asker(assistant, settings)
         bank_ask["dev"] = lambda q: asker(q["index"], q["question"], q["org"])
-    result = run_evaluation(assistant, questions, drafts, thresholds, commentary, review_skip_reason=skip,
-                            holdout=holdout, bank=bank, bank_ask=bank_ask)
-    result["split"] = split
     from bot.evaluation.review_eval import evaluate_bank_splits
 
-    result["review_bank"] = evaluate_bank_splits(assistant, settings.knowledge_dir, bank_splits)
+    # Scored before the checks, so its bars in the thresholds file are checked too.
+    review_bank = evaluate_bank_splits(assistant, settings.knowledge_dir, bank_splits)
+    result = run_evaluation(assistant, questions, drafts, thresholds, commentary, review_skip_reason=skip,
+                            holdout=holdout, bank=bank, bank_ask=bank_ask, review_bank=review_bank)
+    result["split"] = split
     result["thresholds"]["file"] = str(thresholds_path)
     result["build_seconds"] = round(build_s, 3)
     code = 0 if result["thresholds"]["passed"] else 1
