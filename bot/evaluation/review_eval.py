@@ -28,12 +28,15 @@ def bank_path(knowledge_dir: Path, split: str) -> Path:
 
 
 def load_bank(knowledge_dir: Path, split: str) -> list[BankDraft] | None:
+    """Every draft of a split: <split>.yaml and the <split>-*.yaml beside it
+    (several authors write a split); None when the split has no file."""
     from bot.core.review import RULE_IDS
+    from bot.infra.review_model import bank_files
 
-    path = bank_path(knowledge_dir, split)
-    if not path.is_file():
+    paths = bank_files(knowledge_dir, split)
+    if not paths:
         return None
-    return parse_bank(read_yaml(path), RULE_IDS, source=str(path))
+    return [d for path in paths for d in parse_bank(read_yaml(path), RULE_IDS, source=str(path))]
 
 
 def _ratio(num: int, den: int) -> float | None:

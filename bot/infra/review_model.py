@@ -18,11 +18,11 @@ log = logging.getLogger(__name__)
 TRAIN_SPLIT = "dev"   # the locked test split is never trained or tuned on
 
 
-def bank_files(knowledge_dir: Path) -> list[Path]:
-    """dev.yaml and any dev-*.yaml beside it (never test.yaml)."""
+def bank_files(knowledge_dir: Path, split: str = TRAIN_SPLIT) -> list[Path]:
+    """A split's files: <split>.yaml and any <split>-*.yaml beside it. The
+    classifier trains on the dev files only, never a test file."""
     folder = Path(knowledge_dir) / "review" / "examples"
-    return sorted(p for p in folder.glob(f"{TRAIN_SPLIT}*.yaml") if p.stem == TRAIN_SPLIT
-                  or p.stem.startswith(TRAIN_SPLIT + "-"))
+    return sorted(p for p in folder.glob(f"{split}*.yaml") if p.stem == split or p.stem.startswith(split + "-"))
 
 
 def load_or_train(knowledge_dir: Path, embeddings, cache_dir: Path | None, institutions, progress=None,
