@@ -178,8 +178,12 @@ class SemanticModel:
     # stage 2 -------------------------------------------------------
     def stage2_proba(self, vectors: np.ndarray, logits: np.ndarray, cues: np.ndarray,
                      post: np.ndarray) -> np.ndarray:
-        ctx = np.repeat(vectors.mean(axis=0, keepdims=True), len(vectors), axis=0)
-        x = stage2_matrix(vectors, logits, cues, knn_features(vectors, self.memory_vectors, self.memory_y), post, ctx)
+        """`post`: the post's n-gram logits (one row); its context vector is
+        the mean of the embedded segments. Both are repeated per segment."""
+        n = len(vectors)
+        ctx = np.repeat(vectors.mean(axis=0, keepdims=True), n, axis=0)
+        x = stage2_matrix(vectors, logits, cues, knn_features(vectors, self.memory_vectors, self.memory_y),
+                          np.repeat(post, n, axis=0), ctx)
         return self.stage2.predict_proba(x)
 
     def severity(self, rule: str, vector: np.ndarray) -> str:
@@ -577,8 +581,7 @@ class SemanticLayer:
         if not chosen:
             return []
         vectors = np.asarray(self.embed([segs[i].text for i in chosen]), dtype=np.float32)
-        post = np.repeat(m.post_logits(draft.text), len(chosen), axis=0)
-        proba = m.stage2_proba(vectors, logits[chosen], cues[chosen], post)
+        proba = m.stage2_proba(vectors, logits[chosen], cues[chosen], m.post_logits(draft.text))
         out = []
         for row, i in enumerate(chosen):
             for j, rule in enumerate(m.rule_ids):
