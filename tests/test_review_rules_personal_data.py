@@ -25,6 +25,7 @@ POSITIVES = [
     ('high', 'nl', 'Maak €5 over naar NL91 ABNA 0417 1643 00 voor het afscheidscadeau.'),
     ('medium', 'nl', 'Mail me gerust op j.jansen@gmail.com voor de slides.'),
     ('medium', 'nl', 'Vragen? Mail p.de.vries@student.leidenuniv.nl'),
+    ('medium', 'en', 'my student Fleur asked me to share her mail for the carpool: f.smit@umail.leidenuniv.nl'),
     ('medium', 'en', 'Call or text me on 06-12345678 if you find my keys.'),
     ('medium', 'nl', 'Bel me op +31 6 1234 5678.'),
     ('medium', 'nl', 'Mijn nummer thuis is 071-5271234, bel gerust.'),
@@ -39,6 +40,9 @@ NEAR_MISSES = [
     ('nl', 'Vacature docent Nederlands! Solliciteren via werkenbij@rocwb.nl of de vacaturesite.'),
     ('en', "We're hiring a lecturer. Questions? Email info@leidenuniv.nl or pers@leidenuniv.nl."),
     ('nl', 'Vragen over de open dag? Mail communicatie@rocwb.nl.'),
+    # work addresses and functional mailboxes at the institutions' own domains (knowledge/review/<org>.yaml)
+    ('nl', 'stageplek nodig? mail ons stagebureau via bpv-zorg@rocwb.nl, wij helpen je verder'),
+    ('en', 'Questions about the minor? My colleague Jan de Boer (j.de.boer@hum.leidenuniv.nl) coordinates it.'),
     ('nl', 'Het tentamen duurt 180 minuten en telt voor 5 EC.'),
     ('nl', 'Ordernummer 123456789 is verzonden.'),
     ('en', 'The Student Service Desk is reachable at 071 527 8011 on weekdays.'),

@@ -54,6 +54,18 @@ def test_the_institutions_names_come_from_the_policy_file(tmp_path):
     assert [f.excerpt for f in found(result, "on_behalf", "medium")] == ["Namens Sleutelstad Academie"], summary(result)
 
 
+def test_the_institutions_mail_domains_come_from_the_policy_file(tmp_path):
+    knowledge = copy_knowledge(tmp_path / "knowledge")
+    text = "Vragen over je rooster? Mail roosterbureau@sleutelstad.nl, niet de roostermakers zelf."
+    assert found(review(fake_reviewer(knowledge), text, ["leiden"]), "personal_data", "medium")
+    edit_policy(knowledge, "leiden", lambda data: data["mail_domains"].append("sleutelstad.nl"))
+    assert not found(review(fake_reviewer(knowledge), text, ["leiden"]), "personal_data")
+    # a students' domain under the institution's stays personal
+    edit_policy(knowledge, "leiden", lambda data: data["student_mail_domains"].append("student.sleutelstad.nl"))
+    result = review(fake_reviewer(knowledge), "Mail Sam: s.bakker@student.sleutelstad.nl", ["leiden"])
+    assert found(result, "personal_data", "medium"), summary(result)
+
+
 def test_an_institution_without_a_policy_file_is_cited_through_retrieval(tmp_path):
     knowledge = copy_knowledge(tmp_path / "knowledge")
     (knowledge / "review" / "rocwb.yaml").unlink()
@@ -79,6 +91,7 @@ BAD = [
     ("unknown key", lambda d: d.__setitem__("rulez", {}), "unknown key(s) rulez"),
     ("unknown organisation", lambda d: d.__setitem__("organisation", "nowhere"), "organisation 'nowhere' has no document"),
     ("cite not a list", lambda d: d["rules"]["copyright"].__setitem__("cite", "Logo"), "rules.copyright.cite: must be a list"),
+    ("not a domain", lambda d: d.__setitem__("mail_domains", ["@leidenuniv.nl"]), "mail_domains: '@leidenuniv.nl' is not"),
     ("disclaimer missing", lambda d: d.pop("disclaimer"), "uses {disclaimer} but the file names no 'disclaimer'"),
 ]
 

@@ -112,12 +112,15 @@ def verdict_of(findings: Sequence[Finding]) -> str:
 def institutions_of(organisations: dict[str, OrganisationInfo],
                     policies: dict[str, ReviewPolicy]) -> Institutions:
     """How drafts name the institutions: the documents' organisation names
-    and the review policies' names, abbreviations and places."""
+    and the review policies' names, abbreviations, places and mail domains."""
     names = [n for info in organisations.values() for n in (info.organisation, info.organisation_en)]
     names += [n for p in policies.values() for n in p.names]
-    return Institutions(tuple(dict.fromkeys(names)),
-                        tuple(dict.fromkeys(a for p in policies.values() for a in p.abbreviations)),
-                        tuple(dict.fromkeys(x for p in policies.values() for x in p.places)))
+
+    def union(field: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(x for p in policies.values() for x in getattr(p, field)))
+
+    return Institutions(tuple(dict.fromkeys(names)), union("abbreviations"), union("places"),
+                        union("mail_domains"), union("student_mail_domains"))
 
 
 class Reviewer:

@@ -4,8 +4,8 @@ For each rule: which of the institution's guidelines a finding cites (the
 `cite: {section, starts_with}` shape of knowledge/quiz, resolved by the
 Catalogue like the quiz's), per kind of finding where that differs, and
 advice of the institution's own added to the suggestion. Also the names,
-abbreviations and places by which drafts name the institution, and where
-its example disclaimer stands.
+abbreviations and places by which drafts name the institution, its mail
+domains, and where its example disclaimer stands.
 
 bot/knowledge.py reads the file; this module only checks and holds it, so
 the core stays free of file access. A malformed file is an error at start-up
@@ -45,6 +45,8 @@ class ReviewPolicy:
     names: tuple[str, ...] = ()
     abbreviations: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
+    mail_domains: tuple[str, ...] = ()
+    student_mail_domains: tuple[str, ...] = ()
     disclaimer: CiteSpec | None = None
     rules: Mapping[str, RulePolicy] = field(default_factory=dict)
 
@@ -76,7 +78,8 @@ def parse_policy(data: object, rule_ids: Sequence[str], kinds: Mapping[str, froz
     problem is a PolicyError that says where in the file it is."""
     if not isinstance(data, dict):
         raise PolicyError("the file must be a mapping with 'organisation' and 'rules'")
-    _only(data, {"organisation", "names", "abbreviations", "places", "disclaimer", "rules"}, "the file")
+    _only(data, {"organisation", "names", "abbreviations", "places", "mail_domains", "student_mail_domains",
+                 "disclaimer", "rules"}, "the file")
     org = data.get("organisation")
     if not isinstance(org, str) or not org:
         raise PolicyError("'organisation' (the organisation id) is required")
@@ -94,6 +97,8 @@ def parse_policy(data: object, rule_ids: Sequence[str], kinds: Mapping[str, froz
         names=_strings(data.get("names"), "names"),
         abbreviations=_strings(data.get("abbreviations"), "abbreviations"),
         places=_strings(data.get("places"), "places"),
+        mail_domains=_domains(data.get("mail_domains"), "mail_domains"),
+        student_mail_domains=_domains(data.get("student_mail_domains"), "student_mail_domains"),
         disclaimer=_cite(disclaimer, "disclaimer") if disclaimer is not None else None,
         rules=parsed,
     )
@@ -159,6 +164,17 @@ def _strings(value: object, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise PolicyError(f"{where}: must be a list of words or names")
     return tuple(value)
+
+
+_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}")
+
+
+def _domains(value: object, where: str) -> tuple[str, ...]:
+    domains = _strings(value, where)
+    for d in domains:
+        if not _DOMAIN.fullmatch(d):
+            raise PolicyError(f"{where}: {d!r} is not a mail domain (write it like example.nl, without @)")
+    return domains
 
 
 def _only(mapping: dict, allowed: set[str], where: str) -> None:

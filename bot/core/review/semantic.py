@@ -623,7 +623,7 @@ def bank_fingerprint(drafts: Sequence[BankDraft], embedder_name: str,
                      institutions: R.Institutions = R.Institutions()) -> str:
     h = hashlib.sha256(FEATURE_VERSION.encode())
     h.update(embedder_name.encode())
-    h.update(repr((institutions.names, institutions.abbreviations, institutions.places)).encode())
+    h.update(repr(institutions).encode())   # the detectors' cues depend on all of it
     for d in drafts:
         h.update(d.id.encode() + b"\0" + d.text.encode() + b"\0")
         for f in d.findings:

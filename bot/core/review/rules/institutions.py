@@ -1,7 +1,8 @@
 """The institutions the rules must recognise, as data: their names
 ("Namens <name>", "<name> vindt…", "© <name>"), abbreviations (the "ABC" in
-"ABC-logo"; capitals that are not shouting) and places (a capitalised town is
-not a person's name).
+"ABC-logo"; capitals that are not shouting), places (a capitalised town is
+not a person's name) and mail domains (an address there is a work address or a
+functional mailbox the institution publishes; its students' domains are not).
 
 They come from knowledge/ (each document's metadata and
 knowledge/review/<org>.yaml, read by bot/knowledge.py), never from code, so
@@ -25,13 +26,28 @@ class Institutions:
     names: tuple[str, ...] = ()           # in each language: "Hogeschool Noord", "Noord University"
     abbreviations: tuple[str, ...] = ()   # written in capitals: "UL"
     places: tuple[str, ...] = ()          # towns of its locations
+    mail_domains: tuple[str, ...] = ()    # staff and functional mail, subdomains included: "noord.nl"
+    student_mail_domains: tuple[str, ...] = ()   # students' mail: personal, even under mail_domains
 
     def merged(self, other: "Institutions") -> "Institutions":
         def union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
             return tuple(dict.fromkeys((*a, *b)))
 
         return Institutions(union(self.names, other.names), union(self.abbreviations, other.abbreviations),
-                            union(self.places, other.places))
+                            union(self.places, other.places), union(self.mail_domains, other.mail_domains),
+                            union(self.student_mail_domains, other.student_mail_domains))
+
+    def mail_kind(self, domain: str) -> str | None:
+        """"student" for a students' mail domain, "work" for the institution's
+        own (a colleague's work address, a functional mailbox), else None."""
+        domain = domain.lower().rstrip(".")
+
+        def under(domains: tuple[str, ...]) -> bool:
+            return any(domain == d or domain.endswith("." + d) for d in (x.lower() for x in domains))
+
+        if under(self.student_mail_domains):
+            return "student"
+        return "work" if under(self.mail_domains) else None
 
     @cached_property
     def pattern(self) -> str:

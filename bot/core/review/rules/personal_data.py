@@ -119,7 +119,10 @@ def check(d: Draft, inst: Institutions) -> list[Hit]:
         add("staff_number", "medium", m.start(), m.end())
     for m in each(_EMAIL, t):
         local, _, domain = m.group().partition("@")
-        if _GENERIC_LOCAL.fullmatch(local) and not _FREEMAIL.match(domain):
+        mail = inst.mail_kind(domain)
+        if mail == "work":
+            continue  # a colleague's work address or a functional mailbox the institution publishes
+        if mail is None and _GENERIC_LOCAL.fullmatch(local) and not _FREEMAIL.match(domain):
             continue  # an official generic address (info@, communicatie@…) is meant to be public
         add("email", "medium", m.start(), m.end())
     for m in each(_ADDRESS_PC, t):
