@@ -277,3 +277,63 @@ def test_score_bank_counts_clean_alarms_per_rule(catalogue):
     alarms = {rule: v["clean_alarms"] for rule, v in result["per_rule"].items()}
     assert sum(alarms.values()) >= 1 and alarms["confidential"] == 1
     assert summary(result)["clean_drafts_alarmed"] == len(result["clean_drafts_with_alarms"]) >= 1
+
+
+def _scored_bank(rows):
+    """A TrainingSet of one segment per draft: (rule or None, severity, out-of-fold score)."""
+    from bot.core.review.bank import BankDraft, BankFinding
+    from bot.core.review.semantic import TrainingSet
+
+    drafts, y, sev, proba = [], [], [], []
+    j = RULE_IDS.index("accuracy")
+    for i, (rule, severity, p) in enumerate(rows):
+        findings = (BankFinding(rule, "x", severity, 0, 1),) if rule else ()
+        verdict = {"high": "do_not_post", "medium": "caution", None: "ok"}[severity]
+        drafts.append(BankDraft(f"d{i}", "x", findings, verdict, clean=not rule))
+        y.append([int(r == rule) for r in RULE_IDS])
+        sev.append({rule: severity} if rule else {})
+        proba.append([p if k == j else 0.0 for k in range(len(RULE_IDS))])
+    n = len(rows)
+    ts = TrainingSet(drafts, ["x"] * n, np.arange(n), np.array(y, dtype=np.int8),
+                     np.zeros((n, 2 * len(RULE_IDS) + 4), dtype=np.float32), sev, np.ones(n, dtype=bool))
+    return ts, np.array(proba, dtype=np.float32), j
+
+
+def test_the_operating_point_is_tuned_on_the_posts_verdicts():
+    from bot.core.review.semantic import tune_operating_point
+
+    # rumours score 0.7-0.9 out of fold, one clean near miss 0.75, the other clean drafts low
+    rows = [("accuracy", "medium", p) for p in (0.7, 0.8, 0.85, 0.9)] + [(None, None, 0.75)] + \
+           [(None, None, 0.1)] * 5
+    ts, proba, j = _scored_bank(rows)
+    report = np.full(len(RULE_IDS), 0.6, dtype=np.float32)
+    start = np.full(len(RULE_IDS), 1.01, dtype=np.float32)   # nothing severe yet
+    clear = np.zeros(len(RULE_IDS), dtype=np.float32)
+    cheap, _ = tune_operating_point(ts, proba, RULE_IDS, report, start, clear, clean_cost=0.0)
+    assert cheap[j] <= 0.7 + 1e-6   # every rumour found, the near miss alarmed: 9 of 10 verdicts
+    careful, _ = tune_operating_point(ts, proba, RULE_IDS, report, start, clear, clean_cost=3.0)
+    assert 0.75 < careful[j] <= 0.8 + 1e-6   # the near miss stays clean; three rumours still found
+
+
+def test_the_nearest_neighbours_see_each_rules_hard_negatives_in_blocks(monkeypatch):
+    import bot.core.review.semantic as semantic
+
+    rng = np.random.default_rng(1)
+    memory = rng.normal(size=(40, 8)).astype(np.float32)
+    memory /= np.linalg.norm(memory, axis=1, keepdims=True)
+    y = np.zeros((40, len(RULE_IDS)), dtype=np.int8)
+    y[:10, 0] = 1
+    logits = np.full((40, len(RULE_IDS)), -5.0, dtype=np.float32)
+    logits[10:15, 0] = 2.0                    # stage 1 took these for rule 0: its hard negatives
+    labels = semantic.memory_labels(y, logits)
+    assert (labels[:10, 0] == 1).all() and (labels[10:15, 0] == -1).all() and (labels[15:, 0] == 0).all()
+    r = len(RULE_IDS)
+    near_hard = semantic.knn_features(memory[10:11], memory, labels)[0]
+    near_pos = semantic.knn_features(memory[0:1], memory, labels)[0]
+    assert near_hard[2 * r] < near_pos[2 * r]
+    groups = np.arange(40) // 4
+    whole = semantic.knn_features(memory, memory, labels, groups=groups)
+    monkeypatch.setattr(semantic, "_KNN_BLOCK", 7)
+    assert np.allclose(semantic.knn_features(memory, memory, labels, groups=groups), whole)
+    # a segment never sees its own draft: alone in the memory with its draft, no positive is near
+    assert whole[0, 0] < (1.0 - 0.8) * 5.0
