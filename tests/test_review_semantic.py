@@ -337,3 +337,17 @@ def test_the_nearest_neighbours_see_each_rules_hard_negatives_in_blocks(monkeypa
     assert np.allclose(semantic.knn_features(memory, memory, labels, groups=groups), whole)
     # a segment never sees its own draft: alone in the memory with its draft, no positive is near
     assert whole[0, 0] < (1.0 - 0.8) * 5.0
+
+
+def test_each_segment_sees_its_neighbours_scores_within_its_own_post():
+    from bot.core.review.semantic import with_neighbours
+
+    logits = np.array([[1.0, -2.0], [-3.0, 0.5], [2.0, -1.0], [4.0, 4.0]], dtype=np.float32)
+    groups = np.array([0, 0, 0, 1])             # three segments of one post, then another post
+    out = with_neighbours(logits, groups)
+    assert out.shape == (4, 4) and np.array_equal(out[:, :2], logits)
+    assert out[0, 2:].tolist() == [-3.0, 0.5]      # only the next one
+    assert out[1, 2:].tolist() == [2.0, -1.0]      # the higher of both, per rule
+    assert out[2, 2:].tolist() == [-3.0, 0.5]      # never the next post's
+    assert out[3, 2:].tolist() == [-8.0, -8.0]     # alone in its post
+    assert with_neighbours(logits[:1]).tolist() == [[1.0, -2.0, -8.0, -8.0]]

