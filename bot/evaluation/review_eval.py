@@ -1,5 +1,5 @@
 """Scoring the review engine on the labelled draft bank
-(knowledge/review/examples/<split>.yaml), per split.
+(knowledge/review/examples/<split>.yaml and <split>-*.yaml), per split.
 
 Per rule: precision and recall of "the rule is found in the draft" (any
 severity) and span recall (a finding of the rule overlaps a labelled span);
@@ -15,28 +15,20 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable, Sequence
 
-from bot.core.review.bank import BankDraft, parse_bank
+from bot.core.review.bank import BankDraft
 from bot.evaluation.evaluate import _fmt
-from bot.yamlio import read_yaml
 
 SPLITS = ("dev", "test")
 SEVERE = {"medium", "high"}
 
 
-def bank_path(knowledge_dir: Path, split: str) -> Path:
-    return knowledge_dir / "review" / "examples" / f"{split}.yaml"
-
-
 def load_bank(knowledge_dir: Path, split: str) -> list[BankDraft] | None:
     """Every draft of a split: <split>.yaml and the <split>-*.yaml beside it
     (several authors write a split); None when the split has no file."""
-    from bot.core.review import RULE_IDS
-    from bot.infra.review_model import bank_files
+    from bot.infra.review_model import read_bank
 
-    paths = bank_files(knowledge_dir, split)
-    if not paths:
-        return None
-    return [d for path in paths for d in parse_bank(read_yaml(path), RULE_IDS, source=str(path))]
+    drafts = read_bank(knowledge_dir, split)
+    return [d for _, d in drafts] if drafts else None
 
 
 def _ratio(num: int, den: int) -> float | None:
@@ -141,7 +133,7 @@ def evaluate_bank_splits(assistant, knowledge_dir: Path, splits: Sequence[str] =
     for split in splits:
         drafts = load_bank(knowledge_dir, split)
         if drafts is None:
-            out[split] = {"skipped": f"no bank at {bank_path(knowledge_dir, split)}"}
+            out[split] = {"skipped": f"no {split}.yaml or {split}-*.yaml in {Path(knowledge_dir) / 'review' / 'examples'}"}
             continue
         out[split] = score_bank(assistant.review, drafts)
     return out
@@ -202,11 +194,9 @@ def render_bank(result: dict, console=None) -> None:
 
 def dev_drafts(knowledge_dir: Path) -> list[tuple[str, BankDraft]]:
     """Every dev draft (dev.yaml and the dev-*.yaml beside it) with its file's stem."""
-    from bot.core.review import RULE_IDS
-    from bot.infra.review_model import bank_files
+    from bot.infra.review_model import read_bank
 
-    return [(p.stem, d) for p in bank_files(knowledge_dir)
-            for d in parse_bank(read_yaml(p), RULE_IDS, source=str(p))]
+    return read_bank(knowledge_dir)
 
 
 def cross_validate_dev(settings, folds: int = 5, **train_options) -> dict:

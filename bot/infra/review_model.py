@@ -25,6 +25,16 @@ def bank_files(knowledge_dir: Path, split: str = TRAIN_SPLIT) -> list[Path]:
     return sorted(p for p in folder.glob(f"{split}*.yaml") if p.stem == split or p.stem.startswith(split + "-"))
 
 
+def read_bank(knowledge_dir: Path, split: str = TRAIN_SPLIT) -> list:
+    """Every draft of a split's files, each with its file's stem: [(stem, BankDraft)]."""
+    from bot.core.review import RULE_IDS
+    from bot.core.review.bank import parse_bank
+    from bot.yamlio import read_yaml
+
+    return [(p.stem, d) for p in bank_files(knowledge_dir, split)
+            for d in parse_bank(read_yaml(p), RULE_IDS, source=str(p))]
+
+
 def load_or_train(knowledge_dir: Path, embeddings, cache_dir: Path | None, institutions, progress=None,
                   announce=None):
     """`institutions`: the reviewer's (names that are not people's names), the
@@ -41,15 +51,11 @@ def load_or_train(knowledge_dir: Path, embeddings, cache_dir: Path | None, insti
 def _load_or_train_now(knowledge_dir: Path, embeddings, cache_dir: Path | None, institutions, progress=None,
                        announce=None):
     from bot.core.review import RULE_IDS
-    from bot.core.review.bank import parse_bank
     from bot.core.review.engine import Reviewer
     from bot.core.review.semantic import SemanticLayer, bank_fingerprint, train
     from bot.infra.vector_cache import CachedVectors
-    from bot.yamlio import read_yaml
 
-    drafts = []
-    for path in bank_files(knowledge_dir):
-        drafts.extend(parse_bank(read_yaml(path), RULE_IDS, source=str(path)))
+    drafts = [d for _, d in read_bank(knowledge_dir)]
     vectors = CachedVectors(embeddings, cache_dir, progress=progress)
     name = vectors.name
     fingerprint = bank_fingerprint(drafts, name, institutions)
