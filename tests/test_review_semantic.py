@@ -295,7 +295,8 @@ def _scored_bank(rows):
         proba.append([p if k == j else 0.0 for k in range(len(RULE_IDS))])
     n = len(rows)
     ts = TrainingSet(drafts, ["x"] * n, np.arange(n), np.array(y, dtype=np.int8),
-                     np.zeros((n, 2 * len(RULE_IDS) + 4), dtype=np.float32), sev, np.ones(n, dtype=bool))
+                     np.zeros((n, 2 * len(RULE_IDS) + 4), dtype=np.float32), sev, np.ones(n, dtype=bool),
+                     np.zeros((n, len(RULE_IDS)), dtype=np.int8))
     return ts, np.array(proba, dtype=np.float32), j
 
 
@@ -351,3 +352,20 @@ def test_each_segment_sees_its_neighbours_scores_within_its_own_post():
     assert out[2, 2:].tolist() == [-3.0, 0.5]      # never the next post's
     assert out[3, 2:].tolist() == [-8.0, -8.0]     # alone in its post
     assert with_neighbours(logits[:1]).tolist() == [[1.0, -2.0, -8.0, -8.0]]
+
+
+def test_the_posts_verdict_is_the_post_level_heads_call(model, embedder, catalogue):
+    embed = lambda texts: np.array(embedder.embed_documents(list(texts)))  # noqa: E731
+    layer = SemanticLayer(model, embed)
+    assert model.head is not None and {"ok_bias", "cv_verdicts", "thresholds_verdicts"} <= set(model.info["post_level"])
+    reviewer = Reviewer(catalogue, semantic=layer)
+    from bot.core.review.post_level import LEVELS
+    from bot.core.review.text import Draft
+
+    for text in ("Nice week everyone. You get the first month free via my personal link to the app!",
+                 "hearing from several people that the campus will close next year, spread the word",
+                 "The new course starts in September. Read the announcement on the website."):
+        draft = Draft(text)
+        _, call = layer.assess(draft, Reviewer._hits(draft, reviewer.institutions))
+        assert call is not None and set(call.order) == set(RULE_IDS)
+        assert reviewer.review(text, ["leiden", "rocwb"]).verdict == LEVELS[call.level]

@@ -20,6 +20,7 @@ from bot.core.language import detect_language
 from bot.core.models import Citation, Finding, Language, OrganisationInfo, Review
 from bot.core.review.guidance import message
 from bot.core.review.policy import ReviewPolicy
+from bot.core.review.post_level import settle
 from bot.core.review.rules import RULES, Hit, Institutions
 from bot.core.review.semantic import EXACT_SEVERITY
 from bot.core.review.text import Draft
@@ -76,6 +77,10 @@ def merge_semantic(hits: list[Hit], semantic) -> list[Hit]:
             continue
         out.append(Hit(s.rule, "semantic", s.severity, s.start, s.end, s.confidence))
     return out
+
+
+def _semantic_hit(rule: str, severity: str, start: int, end: int, confidence: float) -> Hit:
+    return Hit(rule, "semantic", severity, start, end, confidence)
 
 
 class InvalidDraft(ValueError):
@@ -149,7 +154,8 @@ class Reviewer:
         language = language or detect_language(draft.text[:LANGUAGE_CHARS])
         hits = self._hits(draft, self.institutions)
         if self.semantic is not None:
-            hits = merge_semantic(hits, self.semantic.hits(draft, hits))
+            semantic, call = self.semantic.assess(draft, hits)
+            hits = settle(merge_semantic(hits, semantic), call, EXACT_SEVERITY, _semantic_hit)
         findings = []
         for hit in hits:
             finding = self._finding(draft, hit, scope, language)

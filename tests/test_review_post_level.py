@@ -1,0 +1,126 @@
+"""The post-level head (bot/core/review/post_level.py): the findings are made
+to agree with the post's level, the nearest labelled spans' share of `high`
+never sees the query's own draft, and the head learns a level from the
+evidence and picks its `ok` bias on its own out-of-fold verdicts. Fast: no
+model."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bot.core.review.post_level import (LEVELS, PostCall, PostLevelHead, decide, fit_head, high_share,
+                                        post_features, settle)
+from bot.core.review.rules import Hit
+from bot.core.review.semantic import _argmax_by_group, threshold_levels
+
+EXACT = frozenset({"personal_data"})
+
+
+def _hit(rule, severity, start, end, confidence=None, kind="semantic"):
+    return Hit(rule, kind, severity, start, end, confidence)
+
+
+def _call(level, order=("privacy", "accuracy"), best=None):
+    return PostCall(level, tuple(order), best if best is not None else {"privacy": (0, 10, 0.4), "accuracy": (20, 30, 0.3)})
+
+
+def test_no_call_leaves_the_hits_as_they_are():
+    hits = [_hit("privacy", "high", 0, 10)]
+    assert settle(hits, None, EXACT, _hit) == hits
+
+
+def test_an_ok_post_keeps_its_findings_as_hints_but_never_an_identifier():
+    hits = [_hit("privacy", "high", 0, 10, kind="photo"), _hit("accuracy", "medium", 20, 30),
+            _hit("personal_data", "high", 40, 49, kind="bsn")]
+    out = settle(hits, _call(0), EXACT, _hit)
+    assert [h.severity for h in out] == ["low", "low", "high"]
+    assert [h.kind for h in out] == ["photo", "semantic", "bsn"]   # where and what stay; only the severity moves
+
+
+def test_a_caution_post_caps_high_findings_at_medium():
+    out = settle([_hit("privacy", "high", 0, 10), _hit("accuracy", "low", 20, 30)], _call(1), EXACT, _hit)
+    assert [h.severity for h in out] == ["medium", "low"]
+
+
+def test_the_head_raises_the_finding_of_the_rule_it_ranks_first():
+    hits = [_hit("accuracy", "low", 20, 30, 0.6), _hit("privacy", "low", 0, 10, 0.2),
+            _hit("privacy", "low", 12, 18, 0.5)]
+    out = settle(hits, _call(2), EXACT, _hit)
+    assert [h.severity for h in out] == ["low", "low", "high"]   # privacy first; its surest finding
+
+
+def test_with_nothing_found_the_head_adds_its_first_rules_best_segment():
+    out = settle([], _call(1, order=("accuracy", "privacy")), EXACT, _hit)
+    assert out == [_hit("accuracy", "medium", 20, 30, 0.3)]
+
+
+def test_an_exact_detectors_finding_is_never_the_one_raised_or_added():
+    out = settle([_hit("personal_data", "low", 0, 5)], _call(1, order=("personal_data", "privacy")), EXACT, _hit)
+    assert out[0].severity == "low" and out[1] == _hit("privacy", "medium", 0, 10, 0.4)
+
+
+def test_a_post_already_at_its_level_is_left_alone():
+    hits = [_hit("privacy", "medium", 0, 10), _hit("accuracy", "low", 20, 30)]
+    assert settle(hits, _call(1), EXACT, _hit) == hits
+
+
+def test_high_share_weighs_the_nearest_spans_and_skips_the_querys_own_draft():
+    positives = np.eye(4, dtype=np.float32)
+    is_high = np.array([True, False, False, False])
+    query = np.array([[1.0, 0.2, 0.0, 0.0]], dtype=np.float32)
+    assert 0.8 < high_share(query, positives, is_high)[0] < 0.9          # 1.0 of 1.2 is high
+    mine = high_share(query, positives, is_high, np.array([7]), np.array([7, 1, 2, 3]))
+    assert mine[0] == 0.0       # its own draft's high span is not evidence
+    assert high_share(query, positives[:0], is_high[:0]).shape == (1,)
+
+
+def test_argmax_by_group_finds_each_posts_best_segment():
+    values = np.array([0.1, 0.9, 0.3, 0.8, 0.2])
+    groups = np.array([0, 0, 2, 2, 2])
+    assert _argmax_by_group(values, groups, 4).tolist() == [1, -1, 3, -1]
+
+
+def test_threshold_levels_count_a_rule_found_at_its_rules_severity():
+    rank = np.array([3, 2, 1])
+    severe = np.array([0.8, 0.8, 0.8])
+    clear = np.array([0.1, 0.1, 0.1])
+    draft_max = np.array([[0.9, 0.0, 0.0], [0.0, 0.9, 0.0], [0.0, 0.0, 0.9], [0.5, 0.0, 0.0]])
+    fired = np.array([[-1, -1, -1], [-1, -1, -1], [-1, -1, -1], [0.5, -1, -1]])
+    assert threshold_levels(draft_max, fired, severe, clear, rank).tolist() == [2, 1, 0, 2]
+    # a pattern's hit the classifier scores below the clearance is not counted
+    assert threshold_levels(draft_max[3], np.array([0.05, -1, -1]), severe, clear, rank) == 0
+
+
+def _evidence(n, rng):
+    """Posts whose level follows two rules' scores together: neither alone decides."""
+    proba = rng.uniform(0, 1, size=(n, 2))
+    level = np.where(proba.sum(axis=1) > 1.5, 2, np.where(proba.sum(axis=1) > 1.0, 1, 0))
+    zeros = np.zeros((n, 2))
+    x = post_features(proba, zeros, zeros, zeros, zeros, np.zeros(n))
+    return x, level
+
+
+def test_the_head_learns_a_level_from_the_evidence_of_several_rules():
+    rng = np.random.default_rng(0)
+    x, y = _evidence(600, rng)
+    clean = y == 0
+    folds = [np.arange(600) % 5 == k for k in range(5)]
+    head, info = fit_head(x, y, clean, 3.0, folds)
+    assert info["cv_verdicts"] > 0.85
+    xt, yt = _evidence(300, rng)
+    assert (head.predict(xt) == yt).mean() > 0.85
+    assert head.ok_bias == info["ok_bias"] >= 0.0
+
+
+def test_a_higher_ok_bias_never_alarms_more():
+    rng = np.random.default_rng(1)
+    p = rng.dirichlet([1, 1, 1], size=200)
+    alarms = [int((decide(p, b) > 0).sum()) for b in (0.0, 0.5, 1.0, 2.0)]
+    assert alarms == sorted(alarms, reverse=True) and alarms[0] > alarms[-1]
+
+
+def test_a_bank_of_one_verdict_gives_that_verdict():
+    x = np.zeros((10, 3), dtype=np.float32)
+    head = PostLevelHead().fit(x, np.ones(10, dtype=int), np.ones(10))
+    assert head.predict(x).tolist() == [1] * 10
+    assert head.proba(x).shape == (10, len(LEVELS))
