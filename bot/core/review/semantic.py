@@ -559,14 +559,16 @@ def _fit_head(ts: TrainingSet, rule_ids, vectors, oof_proba, oof_logits, oof_pos
     into the model's info."""
     r = len(rank)
     n_drafts = len(ts.drafts)
-    draft_max, fired_max = draft_maxima(ts, oof_proba, r)
+    # the head sees what a review sees: the scores of the segments it would embed
+    seen = reviewed_segments(ts, oof_logits, r)
+    draft_max, fired_max = draft_maxima(ts, np.where(seen[:, None], oof_proba, 0.0), r, seen)
     real = np.flatnonzero(ts.real)
     stage1 = np.full((n_drafts, r), -8.0, dtype=np.float32)
     np.maximum.at(stage1, ts.groups[real], oof_logits[real])
     high = np.zeros((n_drafts, r), dtype=np.float32)
     for j, rule in enumerate(rule_ids):
         pos = np.flatnonzero(ts.y[:, j] == 1)
-        best = _argmax_by_group(oof_proba[real, j], ts.groups[real], n_drafts)
+        best = _argmax_by_group(np.where(seen, oof_proba[:, j], -1.0)[real], ts.groups[real], n_drafts)
         has = best >= 0
         rows = real[best[has]]
         is_high = np.array([ts.severities[i].get(rule) == "high" for i in pos], dtype=bool)
@@ -579,6 +581,18 @@ def _fit_head(ts: TrainingSet, rule_ids, vectors, oof_proba, oof_logits, oof_pos
     info.update(thresholds_verdicts=round(float((levels == y).mean()), 4),
                 thresholds_clean_alarms=int(((levels > 0) & clean).sum()))
     return head, info
+
+
+def reviewed_segments(ts: TrainingSet, logits: np.ndarray, r: int) -> np.ndarray:
+    """Per segment: would a review of its draft embed it (choose_segments)?"""
+    seen = np.zeros(len(ts.texts), dtype=bool)
+    real = np.flatnonzero(ts.real)
+    starts = np.r_[0, np.flatnonzero(np.diff(ts.groups[real])) + 1]
+    for lo, hi in zip(starts, np.r_[starts[1:], len(real)]):
+        rows = real[lo:hi]
+        chosen = choose_segments([len(ts.texts[i]) for i in rows], logits[rows], ts.cues[rows], r)
+        seen[rows[chosen]] = True
+    return seen
 
 
 def _argmax_by_group(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
@@ -637,10 +651,12 @@ def choose_thresholds(ts: TrainingSet, proba: np.ndarray, rule_ids: Sequence[str
     return report, severe, {"per_rule": per_rule}
 
 
-def draft_maxima(ts: TrainingSet, proba: np.ndarray, r: int) -> tuple[np.ndarray, np.ndarray]:
+def draft_maxima(ts: TrainingSet, proba: np.ndarray, r: int,
+                 rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Per draft and rule: the highest score of its segments, and the highest
-    among the segments where a pattern fired medium or high (-1: none)."""
-    real = ts.real
+    among the segments where a pattern fired medium or high (-1: none).
+    `rows`: which segments count (default: every real one)."""
+    real = ts.real if rows is None else ts.real & rows
     groups = ts.groups[real]
     p = proba[real]
     fired = ts.cues[real, r:2 * r] > 0
@@ -808,27 +824,31 @@ class SemanticLayer:
         return cache[rule]
 
     def _choose(self, segs: Sequence[Segment], logits: np.ndarray, cues: np.ndarray) -> list[int]:
-        """The segments worth embedding: all of them when the draft is short,
-        else the most suspicious by stage 1 (a lexical cue counts too) until
-        the character budget is spent."""
-        total = sum(len(s.text) for s in segs)
-        if total <= self.budget_chars:
-            return list(range(len(segs)))
-        n = len(self.model.rule_ids)
-        # a segment where a pattern fired medium or high comes first: only an
-        # embedded segment can be cleared as a near miss (or confirmed)
-        priority = logits.max(axis=1) + PATTERN_PRIORITY * cues[:, n:2 * n].max(axis=1)
-        chosen, spent = [], 0
-        for i in np.argsort(-priority):
-            if len(chosen) >= EMBED_MIN_SEGMENTS and spent + len(segs[i].text) > self.budget_chars:
-                continue
-            if len(chosen) >= EMBED_MIN_SEGMENTS and priority[i] < -4.0:
-                break
-            chosen.append(int(i))
-            spent += len(segs[i].text)
-            if spent >= self.budget_chars and len(chosen) >= EMBED_MIN_SEGMENTS:
-                break
-        return sorted(chosen)
+        return choose_segments([len(s.text) for s in segs], logits, cues, len(self.model.rule_ids),
+                               self.budget_chars)
+
+
+def choose_segments(lengths: Sequence[int], logits: np.ndarray, cues: np.ndarray, r: int,
+                    budget_chars: int = EMBED_BUDGET_CHARS) -> list[int]:
+    """The segments worth embedding: all of them when the draft is short,
+    else the most suspicious by stage 1 (a lexical cue counts too) until
+    the character budget is spent."""
+    if sum(lengths) <= budget_chars:
+        return list(range(len(lengths)))
+    # a segment where a pattern fired medium or high comes first: only an
+    # embedded segment can be cleared as a near miss (or confirmed)
+    priority = logits.max(axis=1) + PATTERN_PRIORITY * cues[:, r:2 * r].max(axis=1)
+    chosen, spent = [], 0
+    for i in np.argsort(-priority):
+        if len(chosen) >= EMBED_MIN_SEGMENTS and spent + lengths[i] > budget_chars:
+            continue
+        if len(chosen) >= EMBED_MIN_SEGMENTS and priority[i] < -4.0:
+            break
+        chosen.append(int(i))
+        spent += lengths[i]
+        if spent >= budget_chars and len(chosen) >= EMBED_MIN_SEGMENTS:
+            break
+    return sorted(chosen)
 
 
 def bank_fingerprint(drafts: Sequence[BankDraft], embedder_name: str,
