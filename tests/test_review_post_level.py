@@ -11,7 +11,7 @@ import numpy as np
 from bot.core.review.post_level import (LEVELS, PostCall, PostLevelHead, decide, fit_head, high_share,
                                         post_features, settle)
 from bot.core.review.rules import Hit
-from bot.core.review.semantic import _argmax_by_group, threshold_levels
+from bot.core.review.operating_point import _argmax_by_group, threshold_levels
 
 EXACT = frozenset({"personal_data"})
 

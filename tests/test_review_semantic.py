@@ -301,7 +301,7 @@ def _scored_bank(rows):
 
 
 def test_the_operating_point_is_tuned_on_the_posts_verdicts():
-    from bot.core.review.semantic import tune_operating_point
+    from bot.core.review.operating_point import tune_operating_point
 
     # rumours score 0.7-0.9 out of fold, one clean near miss 0.75, the other clean drafts low
     rows = [("accuracy", "medium", p) for p in (0.7, 0.8, 0.85, 0.9)] + [(None, None, 0.75)] + \

@@ -20,7 +20,8 @@ Everything is learned from the labelled bank (knowledge/review/examples):
 span segments are positives, the other segments and clean drafts negatives.
 Per-rule thresholds are chosen by cross-validation over drafts so clean near
 misses stay clean. Severity is that of the nearest labelled spans of the
-rule. Nothing here is specific to one example.
+rule; the post's verdict is the post-level head's (post_level.py), trained
+here on the same out-of-fold scores. Nothing here is specific to one example.
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ import numpy as np
 
 from bot.core.review import rules as R
 from bot.core.review.bank import BankDraft
-from bot.core.review.post_level import PostCall, fit_head, high_share, post_features
+from bot.core.review.operating_point import (choose_clearance, choose_thresholds, fit_post_head,
+                                             rule_ranks, threshold_levels, tune_operating_point)
+from bot.core.review.post_level import PostCall, high_share, post_features
 from bot.core.review.segments import Segment, segments
 from bot.core.review.text import Draft
 
@@ -534,7 +537,7 @@ def _train(drafts, rule_ids, embed, embedder_name, cues_of, institutions, c1, c2
     rank = rule_ranks(ts, rule_ids)
     head = None
     if use_head:
-        head, info["post_level"] = _fit_head(ts, rule_ids, vectors, oof_proba, oof_logits, oof_post, severe,
+        head, info["post_level"] = fit_post_head(ts, rule_ids, vectors, oof_proba, oof_logits, oof_post, severe,
                                              clear, rank, clean_cost)
     stage1 = [_fit_lr(x1, ts.y[:, j], c1, sparse=True) for j in range(r)]
     post_models = [_fit_lr(xd, yd[:, j], c1, sparse=True) for j in range(r)]
@@ -550,210 +553,6 @@ def _train(drafts, rule_ids, embed, embedder_name, cues_of, institutions, c1, c2
                                                                     for j, rule in enumerate(rule_ids)})
     return SemanticModel(rule_ids, stage1, stage2, thresholds, severe, clear, memory, vectors, mem_y,
                          embedder_name, info, institutions, hashers, post_models, head, rank)
-
-
-def _fit_head(ts: TrainingSet, rule_ids, vectors, oof_proba, oof_logits, oof_post, severe, clear, rank,
-              clean_cost):
-    """The post-level head (post_level.py) on the out-of-fold scores; its
-    own out-of-fold verdicts, and the thresholds' on the same drafts, go
-    into the model's info."""
-    r = len(rank)
-    n_drafts = len(ts.drafts)
-    # the head sees what a review sees: the scores of the segments it would embed
-    seen = reviewed_segments(ts, oof_logits, r)
-    draft_max, fired_max = draft_maxima(ts, np.where(seen[:, None], oof_proba, 0.0), r, seen)
-    real = np.flatnonzero(ts.real)
-    stage1 = np.full((n_drafts, r), -8.0, dtype=np.float32)
-    np.maximum.at(stage1, ts.groups[real], oof_logits[real])
-    high = np.zeros((n_drafts, r), dtype=np.float32)
-    for j, rule in enumerate(rule_ids):
-        pos = np.flatnonzero(ts.y[:, j] == 1)
-        best = _argmax_by_group(np.where(seen, oof_proba[:, j], -1.0)[real], ts.groups[real], n_drafts)
-        has = best >= 0
-        rows = real[best[has]]
-        is_high = np.array([ts.severities[i].get(rule) == "high" for i in pos], dtype=bool)
-        high[has, j] = high_share(vectors[rows], vectors[pos], is_high, ts.groups[rows], ts.groups[pos])
-    levels = threshold_levels(draft_max, fired_max, severe, clear, rank)
-    x = post_features(draft_max, stage1, oof_post, ts.pattern_level, high, levels)
-    y = verdict_levels(ts)
-    clean = np.array([d.clean for d in ts.drafts])
-    head, info = fit_head(x, y, clean, clean_cost, _folds(np.arange(n_drafts), FOLDS))
-    info.update(thresholds_verdicts=round(float((levels == y).mean()), 4),
-                thresholds_clean_alarms=int(((levels > 0) & clean).sum()))
-    return head, info
-
-
-def reviewed_segments(ts: TrainingSet, logits: np.ndarray, r: int) -> np.ndarray:
-    """Per segment: would a review of its draft embed it (choose_segments)?"""
-    seen = np.zeros(len(ts.texts), dtype=bool)
-    real = np.flatnonzero(ts.real)
-    starts = np.r_[0, np.flatnonzero(np.diff(ts.groups[real])) + 1]
-    for lo, hi in zip(starts, np.r_[starts[1:], len(real)]):
-        rows = real[lo:hi]
-        chosen = choose_segments([len(ts.texts[i]) for i in rows], logits[rows], ts.cues[rows], r)
-        seen[rows[chosen]] = True
-    return seen
-
-
-def _argmax_by_group(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
-    """Per group, the index (into `values`) of its highest value; -1 for none."""
-    out = np.full(n_groups, -1, dtype=np.int64)
-    order = np.lexsort((values, groups))      # by group, then value: each group's last is its max
-    g = groups[order]
-    last = np.r_[g[1:] != g[:-1], True]
-    out[g[last]] = order[last]
-    return out
-
-
-def choose_thresholds(ts: TrainingSet, proba: np.ndarray, rule_ids: Sequence[str], beta: float = 1.5,
-                      clean_penalty: float = 3.0, clean_alarm_rate: float = 0.01,
-                      severe_precision: float = 0.7) -> tuple[np.ndarray, np.ndarray, dict]:
-    """Per rule, from out-of-fold probabilities at the DRAFT level (is the rule
-    found in the draft?):
-    - the report threshold maximises a recall-leaning F-score, a false alarm
-      on a clean draft counting several times over (never below 0.5);
-    - the severe threshold is the lowest at or above it where clean drafts
-      (almost) never alarm and precision holds; below it a finding is `low`,
-      a hint that does not change the verdict."""
-    n_drafts = len(ts.drafts)
-    report = np.full(len(rule_ids), 0.9, dtype=np.float32)
-    severe = np.full(len(rule_ids), 1.01, dtype=np.float32)
-    clean = np.array([d.clean for d in ts.drafts])
-    allowed = int(clean_alarm_rate * clean.sum())
-    grid = np.arange(0.5, 0.995, 0.01)
-    per_rule = {}
-    for j, rule in enumerate(rule_ids):
-        draft_max = np.zeros(n_drafts, dtype=np.float32)
-        np.maximum.at(draft_max, ts.groups[ts.real], proba[ts.real, j])
-        truth = np.array([rule in d.rules for d in ts.drafts])
-        if truth.sum() == 0:
-            per_rule[rule] = {"threshold": float(report[j]), "positives": 0}
-            continue
-        top = (-1.0, 0.9, 0, 0, 0)
-        b2 = beta * beta
-        for t in grid:
-            pred = draft_max >= t
-            tp = int((pred & truth).sum())
-            fp = int((pred & ~truth & ~clean).sum()) + clean_penalty * int((pred & clean).sum())
-            fn = int((~pred & truth).sum())
-            score = (1 + b2) * tp / max(1e-9, (1 + b2) * tp + b2 * fn + fp)
-            if score > top[0] + 1e-9:
-                top = (score, float(t), tp, fn, int((pred & clean).sum()))
-        report[j] = top[1]
-        for t in grid[grid >= top[1] - 1e-9]:
-            pred = draft_max >= t
-            tp = int((pred & truth).sum())
-            if int((pred & clean).sum()) <= allowed and tp >= severe_precision * max(1, int(pred.sum())):
-                severe[j] = t
-                break
-        per_rule[rule] = {"threshold": round(top[1], 2), "cv_f": round(top[0], 3), "cv_tp": top[2],
-                          "cv_fn": top[3], "cv_clean_alarms": top[4]}
-    return report, severe, {"per_rule": per_rule}
-
-
-def draft_maxima(ts: TrainingSet, proba: np.ndarray, r: int,
-                 rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Per draft and rule: the highest score of its segments, and the highest
-    among the segments where a pattern fired medium or high (-1: none).
-    `rows`: which segments count (default: every real one)."""
-    real = ts.real if rows is None else ts.real & rows
-    groups = ts.groups[real]
-    p = proba[real]
-    fired = ts.cues[real, r:2 * r] > 0
-    draft_max = np.zeros((len(ts.drafts), r), dtype=np.float32)
-    np.maximum.at(draft_max, groups, p)
-    fired_max = np.full((len(ts.drafts), r), -1.0, dtype=np.float32)
-    np.maximum.at(fired_max, groups, np.where(fired, p, -1.0))
-    return draft_max, fired_max
-
-
-def rule_ranks(ts: TrainingSet, rule_ids: Sequence[str]) -> np.ndarray:
-    """A rule's severity rank: the one most of its labelled spans carry."""
-    rank = np.zeros(len(rule_ids), dtype=np.int8)
-    for j, rule in enumerate(rule_ids):
-        votes = [sev[rule] for sev in ts.severities if rule in sev]
-        rank[j] = _SEVERITY_RANK[max(sorted(set(votes)), key=votes.count)] if votes else 2   # ties: stable
-    return rank
-
-
-def verdict_levels(ts: TrainingSet) -> np.ndarray:
-    """The labelled verdicts as levels: 0 ok, 1 caution, 2 do_not_post."""
-    return np.array([{"ok": 0, "caution": 1, "do_not_post": 2}[d.verdict] for d in ts.drafts])
-
-
-def threshold_levels(draft_max: np.ndarray, fired_max: np.ndarray, severe: np.ndarray, clear: np.ndarray,
-                     rank: np.ndarray) -> np.ndarray:
-    """The posts' levels (0-2) the per-rule thresholds give: a rule found at
-    its severe threshold, or a pattern's hit the classifier does not clear,
-    counts at the rule's severity."""
-    found = (draft_max >= severe) | ((fired_max >= 0) & (fired_max >= clear))
-    return np.maximum(np.where(found, rank, 0).max(axis=-1) - 1, 0)
-
-
-def tune_operating_point(ts: TrainingSet, proba: np.ndarray, rule_ids: Sequence[str], report: np.ndarray,
-                         severe: np.ndarray, clear: np.ndarray, clean_cost: float = 3.0,
-                         passes: int = 3) -> tuple[np.ndarray, np.ndarray]:
-    """The severe and clearance thresholds of all rules together: coordinate
-    ascent on the bank's out-of-fold verdicts, a clean draft alarmed costing
-    1 + clean_cost. (Each rule's own thresholds only bound its own clean
-    alarms; the verdict is the post's, over every rule.) A rule's severity is
-    the one most of its labelled spans carry; a pattern's medium or high hit
-    counts at that severity unless the classifier clears its segment."""
-    r = len(rule_ids)
-    draft_max, fired_max = draft_maxima(ts, proba, r)
-    rank = rule_ranks(ts, rule_ids)
-    truth = verdict_levels(ts)
-    cost = np.where([d.clean for d in ts.drafts], 1.0 + clean_cost, 1.0)
-
-    def score(sev_th: np.ndarray, clear_th: np.ndarray) -> float:
-        return float(((threshold_levels(draft_max, fired_max, sev_th, clear_th, rank) == truth) * cost).sum())
-
-    sev_th, clear_th = severe.copy(), clear.copy()
-    best = score(sev_th, clear_th)
-    for _ in range(passes):
-        changed = False
-        for j in range(r):
-            for which, grid in ((0, np.arange(max(0.5, float(report[j])), 1.011, 0.01)),
-                                (1, np.arange(0.0, min(0.5, float(report[j])), 0.02))):
-                for t in grid:
-                    trial_sev, trial_clear = sev_th.copy(), clear_th.copy()
-                    (trial_sev if which == 0 else trial_clear)[j] = t
-                    value = score(trial_sev, trial_clear)
-                    if value > best + 1e-9:
-                        best, sev_th, clear_th, changed = value, trial_sev, trial_clear, True
-        if not changed:
-            break
-    return sev_th.astype(np.float32), clear_th.astype(np.float32)
-
-
-def choose_clearance(ts: TrainingSet, proba: np.ndarray, rule_ids: Sequence[str], report: np.ndarray,
-                     info: dict, max_lost: float = 0.0) -> np.ndarray:
-    """Per rule, the probability below which a pattern's medium or high hit
-    is taken for a near miss and shown as `low` ("photos, shared with
-    everyone's OK" is not a privacy problem). Chosen on out-of-fold scores of
-    the segments where the pattern fired: as many false alarms cleared as
-    possible while no real problem (at most `max_lost` of them) loses severity:
-    a missed breach costs more than a false alarm."""
-    n = len(rule_ids)
-    clear = np.zeros(n, dtype=np.float32)
-    for j, rule in enumerate(rule_ids):
-        fired = (ts.cues[:, n + j] > 0) & ts.real
-        pos = proba[fired & (ts.y[:, j] == 1), j]
-        neg = proba[fired & (ts.y[:, j] == 0), j]
-        if len(pos) < 5 or not len(neg):
-            continue
-        best = (0, 0.0)
-        for t in np.arange(0.02, min(0.5, float(report[j])), 0.02):
-            lost = (pos < t).sum()
-            if lost > max_lost * len(pos):
-                break
-            cleared = int((neg < t).sum())
-            if cleared > best[0]:
-                best = (cleared, float(t))
-        clear[j] = best[1]
-        info["per_rule"].setdefault(rule, {}).update(clear=round(best[1], 2), cv_cleared=best[0],
-                                                     pattern_hits=int(fired.sum()))
-    return clear
 
 
 # ---------------------------------------------------------------- scoring a draft
