@@ -7,6 +7,7 @@ from typing import Literal
 
 Language = Literal["nl", "en"]
 Severity = Literal["high", "medium", "low"]
+SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3}   # how bad: a post's verdict follows its worst finding
 Verdict = Literal["ok", "caution", "do_not_post"]
 
 

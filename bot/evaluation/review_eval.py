@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable, Sequence
 
+from bot.core.models import SEVERITY_RANK
 from bot.core.review.bank import BankDraft
 from bot.evaluation.evaluate import _fmt
 
@@ -105,14 +106,12 @@ def score_bank(review: Callable[[str, str | None], object], drafts: Sequence[Ban
 
 
 def _rule_severity(row: dict, rule: str) -> str | None:
-    rank = {"low": 1, "medium": 2, "high": 3}
     sev = [f.severity for f in row["findings"] if f.rule == rule]
-    return max(sev, key=rank.get) if sev else None
+    return max(sev, key=SEVERITY_RANK.get) if sev else None
 
 
 def _labelled_severity(d: BankDraft, rule: str) -> str:
-    rank = {"low": 1, "medium": 2, "high": 3}
-    return max((f.severity for f in d.findings if f.rule == rule), key=rank.get)
+    return max((f.severity for f in d.findings if f.rule == rule), key=SEVERITY_RANK.get)
 
 
 def _pct(values: list[float], q: float) -> float | None:

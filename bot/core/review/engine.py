@@ -17,6 +17,7 @@ from typing import Sequence
 
 from bot.core.catalogue import Catalogue, UnknownGuideline
 from bot.core.language import detect_language
+from bot.core.models import SEVERITY_RANK as _SEVERITY_RANK
 from bot.core.models import Citation, Finding, Language, OrganisationInfo, Review
 from bot.core.review.guidance import message
 from bot.core.review.policy import ReviewPolicy
@@ -36,7 +37,6 @@ LANGUAGE_CHARS = 5_000      # enough to tell Dutch from English
 MAX_FINDINGS_PER_RULE = 8
 MAX_FINDINGS = 40
 
-_SEVERITY_RANK = {"high": 3, "medium": 2, "low": 1}
 _QUOTED = re.compile(r"'([^']{20,})'")
 _NOT_PROSE = re.compile(r"https?://\S+|www\.\S+|[^\s@]+@\S+")
 

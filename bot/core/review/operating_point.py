@@ -10,12 +10,11 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
+from bot.core.models import SEVERITY_RANK as _SEVERITY_RANK
 from bot.core.review.post_level import fit_head, high_share, post_features
 
 if TYPE_CHECKING:
     from bot.core.review.semantic import TrainingSet
-
-_SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3}
 
 
 def fit_post_head(ts: TrainingSet, rule_ids, vectors, oof_proba, oof_logits, oof_post, severe, clear, rank,
@@ -85,16 +84,15 @@ def choose_thresholds(ts: TrainingSet, proba: np.ndarray, rule_ids: Sequence[str
     - the severe threshold is the lowest at or above it where clean drafts
       (almost) never alarm and precision holds; below it a finding is `low`,
       a hint that does not change the verdict."""
-    n_drafts = len(ts.drafts)
     report = np.full(len(rule_ids), 0.9, dtype=np.float32)
     severe = np.full(len(rule_ids), 1.01, dtype=np.float32)
     clean = np.array([d.clean for d in ts.drafts])
     allowed = int(clean_alarm_rate * clean.sum())
     grid = np.arange(0.5, 0.995, 0.01)
     per_rule = {}
+    all_max, _ = draft_maxima(ts, proba, len(rule_ids))
     for j, rule in enumerate(rule_ids):
-        draft_max = np.zeros(n_drafts, dtype=np.float32)
-        np.maximum.at(draft_max, ts.groups[ts.real], proba[ts.real, j])
+        draft_max = all_max[:, j]
         truth = np.array([rule in d.rules for d in ts.drafts])
         if truth.sum() == 0:
             per_rule[rule] = {"threshold": float(report[j]), "positives": 0}

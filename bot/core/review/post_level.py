@@ -23,9 +23,10 @@ from typing import Sequence
 
 import numpy as np
 
+from bot.core.models import SEVERITY_RANK
+
 LEVELS = ("ok", "caution", "do_not_post")
 LEVEL_SEVERITY = ("low", "medium", "high")      # the severity a post's level asks of its worst finding
-_RANK = {"low": 1, "medium": 2, "high": 3}
 NEAREST = 5
 
 
@@ -141,14 +142,14 @@ def settle(hits: list, call: PostCall | None, exact: frozenset, make_hit) -> lis
     if call is None:
         return hits
     target = LEVEL_SEVERITY[call.level]
-    out = [h if h.rule in exact or _RANK[h.severity] <= _RANK[target] else replace(h, severity=target)
+    out = [h if h.rule in exact or SEVERITY_RANK[h.severity] <= SEVERITY_RANK[target] else replace(h, severity=target)
            for h in hits]
-    if call.level == 0 or any(_RANK[h.severity] >= _RANK[target] for h in out):
+    if call.level == 0 or any(SEVERITY_RANK[h.severity] >= SEVERITY_RANK[target] for h in out):
         return out
     for rule in call.order:
         mine = [i for i, h in enumerate(out) if h.rule == rule and h.rule not in exact]
         if mine:
-            i = max(mine, key=lambda k: (out[k].confidence or 0.0, _RANK[out[k].severity]))
+            i = max(mine, key=lambda k: (out[k].confidence or 0.0, SEVERITY_RANK[out[k].severity]))
             out[i] = replace(out[i], severity=target)
             return out
         if rule in call.best and rule not in exact:

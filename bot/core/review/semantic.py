@@ -32,6 +32,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from bot.core.models import SEVERITY_RANK as _SEVERITY_RANK
 from bot.core.review import rules as R
 from bot.core.review.bank import BankDraft
 from bot.core.review.operating_point import (choose_clearance, choose_thresholds, fit_post_head,
@@ -55,7 +56,6 @@ _KNN_BLOCK = 1024
 # no detector can ("the class list with everyone's home address"): CV on
 # dev, verdicts 0.713 -> 0.718, rule recall 0.861 -> 0.874, no more clean alarms.
 EXACT_SEVERITY = frozenset({"personal_data"})
-_SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3}
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 
@@ -443,7 +443,7 @@ def _folds(groups: np.ndarray, k: int) -> list[np.ndarray]:
 def train(drafts: Sequence[BankDraft], rule_ids: Sequence[str], embed: Embed, embedder_name: str,
           cues_of, institutions: R.Institutions, c1: float = 4.0, c2: float = 0.003, beta: float = 2.5, clean_penalty: float = 2.0,
           clean_alarm_rate: float = 0.01, augment_spans: bool = False,
-          clean_weight: float = CLEAN_WEIGHT, clean_cost: float = 3.0, use_head: bool = True) -> SemanticModel:
+          clean_weight: float = CLEAN_WEIGHT, clean_cost: float = 3.0) -> SemanticModel:
     """Fit both stages on the bank and choose per-rule thresholds by
     cross-validation over drafts (out-of-fold probabilities). The stage-2
     regularisation c2 was chosen by 5-fold cross-validation on the dev split
@@ -481,11 +481,11 @@ def train(drafts: Sequence[BankDraft], rule_ids: Sequence[str], embed: Embed, em
     # One BLAS thread: on a busy 2-core machine more threads only fight (56 s → 16 s).
     with threadpool_limits(limits=1, user_api="blas"):
         return _train(drafts, tuple(rule_ids), embed, embedder_name, cues_of, institutions, c1, c2, beta,
-                      clean_penalty, clean_alarm_rate, augment_spans, clean_weight, clean_cost, use_head)
+                      clean_penalty, clean_alarm_rate, augment_spans, clean_weight, clean_cost)
 
 
 def _train(drafts, rule_ids, embed, embedder_name, cues_of, institutions, c1, c2, beta, clean_penalty,
-           clean_alarm_rate, augment_spans, clean_weight, clean_cost, use_head) -> SemanticModel:
+           clean_alarm_rate, augment_spans, clean_weight, clean_cost) -> SemanticModel:
     ts = build_training_set(drafts, rule_ids, cues_of, institutions, augment_spans)
     weight = np.where([ts.drafts[g].clean for g in ts.groups], clean_weight, 1.0)
     hashers = _hashers()
@@ -535,10 +535,8 @@ def _train(drafts, rule_ids, embed, embedder_name, cues_of, institutions, c1, c2
     for j, rule in enumerate(rule_ids):
         info["per_rule"].setdefault(rule, {}).update(severe=round(float(severe[j]), 2), clear=round(float(clear[j]), 2))
     rank = rule_ranks(ts, rule_ids)
-    head = None
-    if use_head:
-        head, info["post_level"] = fit_post_head(ts, rule_ids, vectors, oof_proba, oof_logits, oof_post, severe,
-                                             clear, rank, clean_cost)
+    head, info["post_level"] = fit_post_head(ts, rule_ids, vectors, oof_proba, oof_logits, oof_post, severe, clear,
+                                             rank, clean_cost)
     stage1 = [_fit_lr(x1, ts.y[:, j], c1, sparse=True) for j in range(r)]
     post_models = [_fit_lr(xd, yd[:, j], c1, sparse=True) for j in range(r)]
     # the fold models (on whose out-of-fold scores the thresholds were chosen)
