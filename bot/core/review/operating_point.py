@@ -18,10 +18,12 @@ if TYPE_CHECKING:
 
 
 def fit_post_head(ts: TrainingSet, rule_ids, vectors, oof_proba, oof_logits, oof_post, severe, clear, rank,
-              clean_cost):
+                  clean_cost):
     """The post-level head (post_level.py) on the out-of-fold scores; its
     own out-of-fold verdicts, and the thresholds' on the same drafts, go
     into the model's info."""
+    from bot.core.review.semantic import FOLDS, _folds   # here: semantic imports this module
+
     r = len(rank)
     n_drafts = len(ts.drafts)
     # the head sees what a review sees: the scores of the segments it would embed
@@ -41,8 +43,6 @@ def fit_post_head(ts: TrainingSet, rule_ids, vectors, oof_proba, oof_logits, oof
     levels = threshold_levels(draft_max, fired_max, severe, clear, rank)
     x = post_features(draft_max, stage1, oof_post, ts.pattern_level, high, levels)
     y = verdict_levels(ts)
-    from bot.core.review.semantic import FOLDS, _folds
-
     clean = np.array([d.clean for d in ts.drafts])
     head, info = fit_head(x, y, clean, clean_cost, _folds(np.arange(n_drafts), FOLDS))
     info.update(thresholds_verdicts=round(float((levels == y).mean()), 4),
@@ -52,7 +52,7 @@ def fit_post_head(ts: TrainingSet, rule_ids, vectors, oof_proba, oof_logits, oof
 
 def reviewed_segments(ts: TrainingSet, logits: np.ndarray, r: int) -> np.ndarray:
     """Per segment: would a review of its draft embed it (choose_segments)?"""
-    from bot.core.review.semantic import choose_segments
+    from bot.core.review.semantic import choose_segments   # here: semantic imports this module
 
     seen = np.zeros(len(ts.texts), dtype=bool)
     real = np.flatnonzero(ts.real)
