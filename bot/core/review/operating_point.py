@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 
 from bot.core.models import SEVERITY_RANK as _SEVERITY_RANK
-from bot.core.review.post_level import fit_head, high_share, post_features
+from bot.core.review.post_level import LEVELS, fit_head, high_share, post_features
 
 if TYPE_CHECKING:
     from bot.core.review.semantic import TrainingSet
@@ -28,7 +28,7 @@ def fit_post_head(ts: TrainingSet, rule_ids, vectors, oof_proba, oof_logits, oof
     n_drafts = len(ts.drafts)
     # the head sees what a review sees: the scores of the segments it would embed
     seen = reviewed_segments(ts, oof_logits, r)
-    draft_max, fired_max = draft_maxima(ts, np.where(seen[:, None], oof_proba, 0.0), r, seen)
+    draft_max, fired_max = draft_maxima(ts, oof_proba, r, seen)
     real = np.flatnonzero(ts.real)
     stage1 = np.full((n_drafts, r), -8.0, dtype=np.float32)
     np.maximum.at(stage1, ts.groups[real], oof_logits[real])
@@ -146,7 +146,7 @@ def rule_ranks(ts: TrainingSet, rule_ids: Sequence[str]) -> np.ndarray:
 
 def verdict_levels(ts: TrainingSet) -> np.ndarray:
     """The labelled verdicts as levels: 0 ok, 1 caution, 2 do_not_post."""
-    return np.array([{"ok": 0, "caution": 1, "do_not_post": 2}[d.verdict] for d in ts.drafts])
+    return np.array([LEVELS.index(d.verdict) for d in ts.drafts])
 
 
 def threshold_levels(draft_max: np.ndarray, fired_max: np.ndarray, severe: np.ndarray, clear: np.ndarray,

@@ -560,6 +560,9 @@ class SemanticLayer:
         self.model = model
         self.embed = embed
         self.budget_chars = budget_chars
+        # per rule: its labelled spans' vectors, and which of them are `high` (the head's evidence)
+        self._high = {rule: (vectors, np.array([s == "high" for s in severities], dtype=bool))
+                      for rule, (vectors, severities) in model.memory.items()}
 
     def hits(self, draft: Draft, cue_hits) -> list[SemanticHit]:
         return self.assess(draft, cue_hits)[0]
@@ -603,8 +606,8 @@ class SemanticLayer:
         best = proba.argmax(axis=0)
         high = np.zeros(r, dtype=np.float32)
         for j, rule in enumerate(m.rule_ids):
-            positives, is_high = self._memory_high(rule)
-            high[j] = high_share(vectors[best[j]][None, :], positives, is_high)[0]
+            if rule in self._high:
+                high[j] = high_share(vectors[best[j]][None, :], *self._high[rule])[0]
         level = threshold_levels(draft_max, fired_max, m.severe, m.clear, m.rank)
         x = post_features(draft_max[None, :], logits.max(axis=0)[None, :], post, pattern_levels(cue_hits, m.rule_ids)[None, :],
                           high[None, :], np.array([level]))
@@ -612,13 +615,6 @@ class SemanticLayer:
         spans = {rule: (segs[chosen[best[j]]].start, segs[chosen[best[j]]].end, round(float(draft_max[j]), 3))
                  for j, rule in enumerate(m.rule_ids)}
         return PostCall(int(m.head.predict(x)[0]), order, spans)
-
-    def _memory_high(self, rule: str) -> tuple[np.ndarray, np.ndarray]:
-        cache = self.__dict__.setdefault("_high", {})
-        if rule not in cache:
-            vectors, severities = self.model.memory.get(rule, (np.zeros((0, 1), dtype=np.float32), ()))
-            cache[rule] = (vectors, np.array([s == "high" for s in severities], dtype=bool))
-        return cache[rule]
 
     def _choose(self, segs: Sequence[Segment], logits: np.ndarray, cues: np.ndarray) -> list[int]:
         return choose_segments([len(s.text) for s in segs], logits, cues, len(self.model.rule_ids),
