@@ -160,6 +160,14 @@ def test_queries_use_the_query_prefix(fp32, int8, nano):
     assert _cosines([fp32.embed_query(TEXTS[0])], nano.passage([TEXTS[0]])).min() < 0.999
 
 
+def test_feature_vectors_are_query_vectors(fp32, nano):
+    """The review's classifier reads segments as e5's card asks for features:
+    with the "query: " prefix, in one batch."""
+    texts = TEXTS[:10]
+    assert _cosines(fp32.embed_features(texts), nano.query(texts)).min() >= 0.999
+    assert fp32.embed_features([]) == []
+
+
 @pytest.mark.parametrize("variant", ["fp32", "int8"])
 def test_a_vector_does_not_depend_on_its_batch(variant, request):
     """Padding is masked (fp32 batches), and int8's per-tensor activation

@@ -188,6 +188,29 @@ def test_vectors_are_cached_by_text_and_embedder(tmp_path, embedder):
     assert np.allclose(again[1], a[0])
 
 
+def test_feature_vectors_are_cached_apart_from_documents(tmp_path, embedder):
+    """An embedder with a features mode (e5: "query: ") is asked for it, and
+    its vectors are keyed apart: document vectors must never stand in."""
+    class WithFeatures:
+        name = "fake"
+
+        def __init__(self) -> None:
+            self.calls = []
+
+        def embed_documents(self, texts):
+            self.calls.append("documents")
+            return [[1.0, 0.0] for _ in texts]
+
+        def embed_features(self, texts):
+            self.calls.append("features")
+            return [[0.0, 1.0] for _ in texts]
+
+    model = WithFeatures()
+    cached = CachedVectors(model, tmp_path)
+    assert cached(["een"]).tolist() == [[0.0, 1.0]] and model.calls == ["features"]
+    assert cached.name == "fake-features" != CachedVectors(embedder, tmp_path).name
+
+
 def test_embedding_the_bank_reports_progress_only_for_what_is_not_cached(tmp_path, embedder):
     seen = []
     cached = CachedVectors(embedder, tmp_path, batch=2, progress=lambda done, total: seen.append((done, total)))

