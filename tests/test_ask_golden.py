@@ -117,15 +117,22 @@ def test_photo_question_short_answer(assistant):
     assert "toestemming" in dutch.answer.lower()
 
 
-@pytest.mark.parametrize("question, org, section", [
-    ("Mag ik vertrouwelijke informatie delen?", "rocwb", "5. Geef nooit vertrouwelijke informatie van ROC West-Brabant"),
-    ("Mag ik deze foto posten?", None, "Behoud Privacy"),
-    ("My faculty account was hacked, what now?", "leiden", "Vervanging wachtwoorden"),
+@pytest.mark.parametrize("question, org, cited_org, section", [
+    ("Mag ik vertrouwelijke informatie delen?", "rocwb", "rocwb", "5. Geef nooit vertrouwelijke informatie van ROC West-Brabant"),
+    ("Mag ik deze foto posten?", None, "leiden", "Behoud Privacy"),
+    ("My faculty account was hacked, what now?", "leiden", "leiden", "Vervanging wachtwoorden"),
 ])
-def test_canonical_questions_cite_the_obvious_guideline_first(assistant, question, org, section):
+def test_canonical_questions_cite_the_obvious_guideline_first(assistant, names, question, org, cited_org, section):
+    """The organisation's first citation. With no organisation given, each one
+    in scope is cited; which comes first is a near tie between their routers'
+    shares (the bare photo question put Leiden first on one CPU and ROC's
+    "Plaats geen dingen die je in verlegenheid..." first on another, before
+    the embedder's vectors were made CPU-independent), not a property of
+    either answer."""
     answer = assistant.ask(question, org)
     assert not answer.abstained
-    assert answer.citations[0].section == section
+    own = [c for c in answer.citations if c.organisation == names[cited_org]]
+    assert own and own[0].section == section
 
 
 @pytest.mark.parametrize("question", ["Can I share confidential information?", "Mag ik vertrouwelijke informatie delen?"])

@@ -229,6 +229,38 @@ def test_the_fingerprint_follows_the_bank_the_embedder_and_the_institutions(bank
     assert bank_fingerprint(bank, "a") != bank_fingerprint(bank, "a", Institutions(("Hogeschool Noord",)))
 
 
+def test_an_institution_the_bank_never_names_reuses_the_trained_model(tmp_path, embedder, catalogue):
+    """The model is keyed by what the institutions change in the bank's cues:
+    a new institution that no labelled draft names is served by the model
+    already trained (with its own names at review time); one whose name a
+    draft contains trains again."""
+    import yaml
+
+    from bot.core.review.rules import Institutions
+    from bot.infra.review_model import _load_or_train_now
+
+    knowledge = tmp_path / "knowledge"
+    (knowledge / "review" / "examples").mkdir(parents=True)
+    (knowledge / "review" / "examples" / "dev.yaml").write_text(yaml.safe_dump(_bank_yaml()), encoding="utf-8")
+    cache = tmp_path / "cache"
+    base = Reviewer(catalogue).institutions
+
+    def models() -> list[str]:
+        return sorted(p.name for p in cache.glob("review-model-*.pkl"))
+
+    _load_or_train_now(knowledge, embedder, cache, base)
+    trained = models()
+    assert len(trained) == 1
+    unnamed = base.merged(Institutions(("Hogeschool Noordkust",), ("HNK",), ("Zeewolde",)))
+    layer = _load_or_train_now(knowledge, embedder, cache, unnamed)
+    assert models() == trained
+    assert layer.model.institutions == unnamed
+    # "Sanne" (a draft's person) declared a place changes the drafts' name cues.
+    named = base.merged(Institutions(places=("Sanne",)))
+    assert _load_or_train_now(knowledge, embedder, cache, named).model.institutions == named
+    assert len(models()) == 2
+
+
 def test_the_model_keeps_the_institutions_it_was_trained_with(model, catalogue):
     """Training and serving read names the same way: a word that names an
     institution is not a person's name, whichever reviewers this process built."""

@@ -5,6 +5,7 @@ fingerprint. A changed bank or embedder trains again; nothing is hard-coded."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import pickle
@@ -52,20 +53,23 @@ def _load_or_train_now(knowledge_dir: Path, embeddings, cache_dir: Path | None, 
                        announce=None):
     from bot.core.review import RULE_IDS
     from bot.core.review.engine import Reviewer
-    from bot.core.review.semantic import SemanticLayer, bank_fingerprint, train
+    from bot.core.review.semantic import SemanticLayer, train
     from bot.infra.vector_cache import CachedVectors
 
     drafts = [d for _, d in read_bank(knowledge_dir)]
     vectors = CachedVectors(embeddings, cache_dir, progress=progress)
     name = vectors.name
-    fingerprint = bank_fingerprint(drafts, name, institutions)
-    model_path = cache_dir / f"review-model-{fingerprint}.pkl" if cache_dir else None
+    model_path = _model_path(drafts, name, institutions, cache_dir)
     model = None
     if model_path and model_path.exists():
         try:
             model = pickle.loads(model_path.read_bytes())
         except Exception:  # a torn or stale file: train again
             model = None
+    if model is not None and model.institutions != institutions:
+        # Trained with institutions that give the bank the same cues: it serves
+        # these ones, and reads drafts with their names.
+        model = dataclasses.replace(model, institutions=institutions)
     if model is None:
         line = (f"training the review classifier on {len(drafts):,} labelled drafts "
                 "(once per bank and embedder, then cached)")
@@ -91,6 +95,34 @@ def _load_or_train_now(knowledge_dir: Path, embeddings, cache_dir: Path | None, 
     threadpool_limits(limits=1, user_api="blas")
     # At review time drafts are embedded directly: a user's text is never cached.
     return SemanticLayer(model, _direct(embeddings))
+
+
+def _model_path(drafts, embedder_name: str, institutions, cache_dir: Path | None) -> Path | None:
+    """The model's file, keyed by what training reads of the institutions
+    (`cue_digest`), not by the institutions themselves: adding one that the
+    labelled drafts never name reuses the trained model instead of training
+    for minutes. The digest is remembered per set of institutions."""
+    from bot.core.review import RULE_IDS
+    from bot.core.review.engine import Reviewer
+    from bot.core.review.semantic import bank_fingerprint, cue_digest
+
+    if cache_dir is None:
+        return None
+    key = cache_dir / f"review-cues-{bank_fingerprint(drafts, embedder_name, institutions)}.txt"
+    try:
+        digest = key.read_text().strip()
+    except OSError:
+        digest = ""
+    if not digest:
+        digest = cue_digest(drafts, RULE_IDS, Reviewer._hits, institutions)
+        try:
+            key.parent.mkdir(parents=True, exist_ok=True)
+            tmp = key.with_name(f"{key.name}.{os.getpid()}.tmp")
+            tmp.write_text(digest)
+            tmp.replace(key)
+        except OSError:
+            pass  # a read-only cache: computed again next time
+    return cache_dir / f"review-model-{bank_fingerprint(drafts, embedder_name, digest)}.pkl"
 
 
 def _direct(embeddings):

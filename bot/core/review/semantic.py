@@ -646,12 +646,28 @@ def choose_segments(lengths: Sequence[int], logits: np.ndarray, cues: np.ndarray
 
 
 def bank_fingerprint(drafts: Sequence[BankDraft], embedder_name: str,
-                     institutions: R.Institutions = R.Institutions()) -> str:
+                     institutions: R.Institutions | str = R.Institutions()) -> str:
+    """The bank, the embedder and the institutions (or `cue_digest`'s summary
+    of what they change in training)."""
     h = hashlib.sha256(FEATURE_VERSION.encode())
     h.update(embedder_name.encode())
-    h.update(repr(institutions).encode())   # the detectors' cues depend on all of it
+    h.update((institutions if isinstance(institutions, str) else repr(institutions)).encode())
     for d in drafts:
         h.update(d.id.encode() + b"\0" + d.text.encode() + b"\0")
         for f in d.findings:
             h.update(f"{f.rule}|{f.start}|{f.end}|{f.severity}".encode())
+    return h.hexdigest()[:20]
+
+
+def cue_digest(drafts: Sequence[BankDraft], rule_ids: Sequence[str], cues_of,
+               institutions: R.Institutions) -> str:
+    """What the institutions change in training: the bank's cue features and
+    the patterns' levels, the only inputs of `train` that read them. An
+    institution that no labelled draft names leaves them as they were, so
+    the model trained without it serves it too (its names are then used at
+    review time). ~20 s of CPU: paid only when the institutions change."""
+    ts = build_training_set(drafts, rule_ids, cues_of, institutions)
+    h = hashlib.sha256(b"cues\0")
+    h.update(np.ascontiguousarray(ts.cues).tobytes())
+    h.update(np.ascontiguousarray(ts.pattern_level).tobytes())
     return h.hexdigest()[:20]
