@@ -251,7 +251,7 @@ def test_an_institution_the_bank_never_names_reuses_the_trained_model(tmp_path, 
     _load_or_train_now(knowledge, embedder, cache, base)
     trained = models()
     assert len(trained) == 1
-    unnamed = base.merged(Institutions(("Hogeschool Noordkust",), ("HNK",), ("Zeewolde",)))
+    unnamed = base.merged(Institutions(("Hogeschool Westerkwartier",), ("HWK",), ("Zeewolde",)))
     layer = _load_or_train_now(knowledge, embedder, cache, unnamed)
     assert models() == trained
     assert layer.model.institutions == unnamed

@@ -104,6 +104,6 @@ NOT_NAMES = _words("""
     saturday sunday january february march may june july august october
     universiteit university den haag amsterdam rotterdam utrecht nederland netherlands dutch english engels nederlands
     linkedin twitter facebook instagram youtube tiktok google whatsapp teams slack x hyves bluesky
-    mastodon faculteit faculty college school campus open opendag dag day week
+    mastodon faculteit faculty hogeschool college school campus open opendag dag day week
     marketing communicatie communication communications raad bestuur board hr ict
 """)
