@@ -81,13 +81,7 @@ def _load_or_train_now(knowledge_dir: Path, embeddings, cache_dir: Path | None, 
         log.info("review classifier trained on %d drafts (%d segments) in %.1f s",
                  len(drafts), model.info.get("segments", 0), time.perf_counter() - started)
         if model_path:
-            try:
-                model_path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = model_path.with_name(f"{model_path.name}.{os.getpid()}.tmp")  # a shared cache: one writer per file
-                tmp.write_bytes(pickle.dumps(model))
-                tmp.replace(model_path)
-            except OSError:
-                pass
+            _save(model_path, pickle.dumps(model))
     # The review's matrices are tiny (a few segments x 400): BLAS threads only
     # wait on each other on a busy 2-core machine (k-NN step 41 ms -> <1 ms).
     from threadpoolctl import threadpool_limits
@@ -115,14 +109,20 @@ def _model_path(drafts, embedder_name: str, institutions, cache_dir: Path | None
         digest = ""
     if not digest:
         digest = cue_digest(drafts, RULE_IDS, Reviewer._hits, institutions)
-        try:
-            key.parent.mkdir(parents=True, exist_ok=True)
-            tmp = key.with_name(f"{key.name}.{os.getpid()}.tmp")
-            tmp.write_text(digest)
-            tmp.replace(key)
-        except OSError:
-            pass  # a read-only cache: computed again next time
+        _save(key, digest.encode())
     return cache_dir / f"review-model-{bank_fingerprint(drafts, embedder_name, digest)}.pkl"
+
+
+def _save(path: Path, data: bytes) -> None:
+    """Into the shared cache, atomically (one writer per temporary file); a
+    read-only cache is not an error: the file is made again next time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError:
+        pass
 
 
 def _direct(embeddings):
