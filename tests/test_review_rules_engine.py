@@ -13,7 +13,7 @@ import pytest
 from bot.core.catalogue import UnknownGuideline
 from bot.core.models import Citation, Finding
 from bot.core.review import MAX_DRAFT_CHARS, RULE_IDS, InvalidDraft
-from bot.core.review.engine import verdict_of
+from bot.core.review.engine import Reviewer, verdict_of
 from bot.core.review.guidance import KINDS, MESSAGES
 from review_support import BOTH, KNOWLEDGE, assert_offsets, fake_reviewer, found, review
 
@@ -154,6 +154,20 @@ def test_related_guidelines_come_from_the_retriever(reviewer):
     assert result.related and all(isinstance(c, Citation) for c in result.related)
     assert len(result.related) <= 3
     assert {c.org for c in result.related} == {"leiden"}
+
+
+def test_a_failing_related_lookup_fails_the_review_not_silently(reviewer):
+    """The related guidelines are looked up on another thread while the rules
+    run: an error there still reaches the caller, as it did in line."""
+    class Broken:
+        config = reviewer.retriever.config
+
+        def search(self, *args, **kwargs):
+            raise RuntimeError("store unavailable")
+
+    broken = Reviewer(reviewer.catalogue, Broken())
+    with pytest.raises(RuntimeError, match="store unavailable"):
+        broken.review("Mooie open dag vandaag, kom langs!", ["leiden"])
 
 
 # ====================================================================== verdict

@@ -24,6 +24,7 @@ from typing import Sequence
 import numpy as np
 
 from bot.core.models import SEVERITY_RANK
+from bot.core.review.flat_trees import FlatTrees
 
 LEVELS = ("ok", "caution", "do_not_post")
 LEVEL_SEVERITY = ("low", "medium", "high")      # the severity a post's level asks of its worst finding
@@ -84,6 +85,7 @@ class PostLevelHead:
         from sklearn.ensemble import HistGradientBoostingClassifier
 
         self.classes = np.unique(y)
+        self._flat = None
         if len(self.classes) < 2:      # a bank (or fold) of one verdict: that verdict
             self.model = None
             return self
@@ -99,7 +101,11 @@ class PostLevelHead:
         if self.model is None:
             out[:, int(self.classes[0]) if len(self.classes) else 0] = 1.0
             return out
-        out[:, self.model.classes_.astype(int)] = self.model.predict_proba(x)
+        flat = getattr(self, "_flat", None)
+        if flat is None:
+            # built on first use, also for heads pickled before it existed
+            flat = self._flat = FlatTrees(self.model)
+        out[:, self.model.classes_.astype(int)] = flat.predict_proba(x)
         return out
 
     def predict(self, x: np.ndarray) -> np.ndarray:
