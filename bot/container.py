@@ -129,9 +129,7 @@ def build_router(settings: Settings, catalogue: Catalogue, embeddings, show_prog
                            description_vectors=vectors[len(questions):], fingerprint=fingerprint,
                            described_texts=[text for text, _ in descriptions])
         log.info("router fitted: %s", report)
-        try:
-            save_router(model, path)
-        except OSError:
+        if not save_router(model, path):
             log.warning("could not save the fitted router; it is fitted again at the next start")
     return Router(model, guideline_orgs(catalogue, model.labels))
 

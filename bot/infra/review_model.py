@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
 import pickle
 import time
 from pathlib import Path
 
+from bot.infra.atomic import write_atomically
 from bot.lazy import OnFirstUse
 
 log = logging.getLogger(__name__)
@@ -114,15 +114,8 @@ def _model_path(drafts, embedder_name: str, institutions, cache_dir: Path | None
 
 
 def _save(path: Path, data: bytes) -> None:
-    """Into the shared cache, atomically (one writer per temporary file); a
-    read-only cache is not an error: the file is made again next time."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    except OSError:
-        pass
+    """Into the shared cache (a read-only cache is not an error: the file is made again next time)."""
+    write_atomically(path, lambda tmp: tmp.write_bytes(data))
 
 
 def _direct(embeddings):

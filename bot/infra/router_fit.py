@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
@@ -25,6 +24,7 @@ import numpy as np
 
 from bot.core.routing import OUT_OF_SCOPE, RouterModel, RouterPolicy, SubwordHead
 from bot.question_bank import BankQuestion, bank_fingerprint
+from bot.infra.atomic import write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -63,14 +63,10 @@ def query_vectors(texts: Sequence[str], embeddings, cache_dir: Path | None,
         if progress:
             progress(n + 1, len(missing))
     if missing and path:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npz")
-            ordered = sorted(cache)
-            np.savez(tmp, keys=np.asarray(ordered), vectors=np.stack([cache[k] for k in ordered]))
-            tmp.replace(path)
-        except OSError:
-            pass  # a read-only cache only costs embedding time
+        ordered = sorted(cache)
+        # a read-only cache only costs embedding time
+        write_atomically(path, lambda tmp: np.savez(tmp, keys=np.asarray(ordered),
+                                                    vectors=np.stack([cache[k] for k in ordered])))
     return np.stack([cache[k] for k in keys]) if keys else np.zeros((0, 0), dtype=np.float32)
 
 
@@ -262,20 +258,19 @@ def router_fingerprint(questions: Sequence[BankQuestion], descriptions: Sequence
 
 # --------------------------------------------------------------------------- persistence
 
-def save_router(model: RouterModel, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npz")
+def save_router(model: RouterModel, path: Path) -> bool:
+    """False when the cache cannot be written (the router is fitted again at the next start)."""
     sub = model.subwords
     extra = {}
     if sub is not None:
         terms = sorted(sub.vocabulary, key=sub.vocabulary.get)
         extra = dict(sub_terms=np.asarray(terms), sub_idf=sub.idf, sub_weights=sub.weights, sub_bias=sub.bias)
-    np.savez(tmp, labels=np.asarray(model.labels), weights=model.weights, bias=model.bias, **extra,
-             meta=np.asarray(json.dumps({"temperature": model.temperature, "embedder": model.embedder,
-                                         "fingerprint": model.fingerprint, "policy": model.policy.__dict__,
-                                         "subword_weight": model.subword_weight,
-                                         "subword_temperature": sub.temperature if sub else None})))
-    tmp.replace(path)
+    meta = json.dumps({"temperature": model.temperature, "embedder": model.embedder,
+                       "fingerprint": model.fingerprint, "policy": model.policy.__dict__,
+                       "subword_weight": model.subword_weight,
+                       "subword_temperature": sub.temperature if sub else None})
+    return write_atomically(path, lambda tmp: np.savez(tmp, labels=np.asarray(model.labels), weights=model.weights,
+                                                       bias=model.bias, **extra, meta=np.asarray(meta)))
 
 
 def load_router(path: Path) -> RouterModel | None:

@@ -15,7 +15,6 @@ server, a file or schema it cannot read) opens Chroma as before.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Sequence
 import numpy as np
 
 from bot.infra.chroma_store import collection_name, passage_from_metadata, pointer_name
+from bot.infra.atomic import write_atomically
 
 SNAPSHOT = "live-snapshot.npz"
 
@@ -34,16 +34,8 @@ def write_snapshot(store, chroma_dir: Path) -> bool:
     meta = {"collection": store.name, "embedder": store.embedder, "ids": list(got["ids"]),
             "metadatas": list(got["metadatas"])}
     vectors = np.asarray(got["embeddings"], dtype=np.float32).reshape(len(meta["ids"]), -1)
-    path = Path(chroma_dir) / SNAPSHOT
-    tmp = path.with_name(f".{SNAPSHOT}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as f:
-            np.savez(f, vectors=vectors, meta=np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8))
-        os.replace(tmp, path)
-        return True
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        return False
+    encoded = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
+    return write_atomically(Path(chroma_dir) / SNAPSHOT, lambda tmp: np.savez(tmp, vectors=vectors, meta=encoded))
 
 
 def live_collection(chroma_dir: Path, base: str) -> str | None:

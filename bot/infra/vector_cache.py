@@ -6,13 +6,13 @@ examples) are ever cached: never a user's draft."""
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
 from bot.infra.embedders import embed_features, features_id
+from bot.infra.atomic import write_atomically
 
 
 def _key(text: str) -> str:
@@ -56,12 +56,8 @@ class CachedVectors:
     def save(self) -> None:
         if not self.path or not self._dirty:
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(self.path.name + f".{os.getpid()}.tmp.npz")
-            keys = list(self._cache)
-            np.savez(tmp, keys=np.array(keys), vectors=np.vstack([self._cache[k] for k in keys]))
-            tmp.replace(self.path)
+        keys = list(self._cache)
+        # a read-only data dir only costs the embedding time
+        if write_atomically(self.path, lambda tmp: np.savez(tmp, keys=np.array(keys),
+                                                            vectors=np.vstack([self._cache[k] for k in keys]))):
             self._dirty = False
-        except OSError:
-            pass  # a read-only data dir only costs the embedding time
