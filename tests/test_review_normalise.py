@@ -103,3 +103,17 @@ def test_a_spaced_list_of_initials_stays_short():
     assert Draft("groep a b c gaat eerst").text == "groep a b c gaat eerst"
     assert Draft("k u t school").text == "k u t school"
     assert Draft("dit is k u t s").text == "dit is kuts"
+
+
+def test_a_spaced_sentence_is_read_as_words():
+    # Words two spaces apart: each joined, one space between them, so short
+    # words ("i s", "d e") are read too; offsets still point into the original.
+    text = "tip: o p d r a c h t  4  i s  d e z e l f d e  a l s  i n  d e  o e f e n t o e t s 🤫"
+    d = Draft(text)
+    assert d.text == "tip: opdracht 4 is dezelfde als in de oefentoets 🤫"
+    i = d.text.index("dezelfde")
+    s, e = d.to_original(i, i + len("dezelfde"))
+    assert text[s:e] == "d e z e l f d e"
+    # single letters with gaps but no spaced word of four: not a hidden sentence
+    assert Draft("groep a b c  gaat eerst").text == "groep a b c  gaat eerst"
+    assert Draft("a  b  c  d").text == "a  b  c  d"

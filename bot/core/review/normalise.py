@@ -69,6 +69,12 @@ def _fold_char(ch: str) -> str:
 # letters (or leet digits) joined by one separator.
 _SPACED = re.compile(r"(?<![^\W_])(?<![@$€])(?:(?:[^\W_]|[@$€])[ .\-_*·•|/]){3,}(?:[^\W_]|[@$€])(?![^\W_])(?![@$€])")
 _SPACED_SEP = re.compile(r"[ .\-_*·•|/]")
+# A spaced sentence: single letters one space apart, words two or three
+# spaces apart ("o p d r a c h t  4  i s  d e z e l f d e"). The short words
+# in it ("i s", "d e") are under _SPACED's four letters, so it is read as a
+# whole: each word joined, the gaps between words kept as one space.
+_SPACED_PHRASE = re.compile(r"(?<![^\W_])(?:[^\W_] {1,3})+[^\W_](?![^\W_])")
+_WORD_GAP = re.compile(r" {2,3}")
 
 # Leetspeak inside a word: digits and symbols standing for letters.
 LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
@@ -147,6 +153,14 @@ def _join_spaced(text: str, starts: list[int], ends: list[int]) -> tuple[str, li
     if not _SPACED.search(text):
         return text, starts, ends
     keep = [True] * len(text)
+    for m in _SPACED_PHRASE.finditer(text):
+        phrase = m.group()
+        if not _WORD_GAP.search(phrase) or not _SPACED.search(phrase):
+            continue   # no gap between words, or no spaced word of four letters: left to the loop below
+        for j in range(m.start(), m.end()):
+            # a single space joins letters; a gap keeps its first space
+            if text[j] == " " and (text[j - 1] != " " and text[j + 1] != " " or text[j - 1] == " "):
+                keep[j] = False
     for m in _SPACED.finditer(text):
         run = m.group()
         if sum(c.isalpha() for c in run[::2]) < 2:
