@@ -38,6 +38,8 @@ from bot.core.review import rules as R
 from bot.core.review.bank import BankDraft
 from bot.core.review.operating_point import (choose_clearance, choose_thresholds, fit_post_head,
                                              rule_ranks, threshold_levels, tune_operating_point)
+from bot.core.review.ngrams import BUCKETS, Ngrams
+from bot.core.review.ngrams import scores as ngram_scores
 from bot.core.review.post_level import PostCall, high_share, post_features
 from bot.core.review.segments import Segment, segments
 from bot.core.review.text import Draft
@@ -76,9 +78,10 @@ class SemanticHit:
 def _hashers():
     from sklearn.feature_extraction.text import HashingVectorizer
 
-    chars = HashingVectorizer(analyzer="char_wb", ngram_range=(2, 5), n_features=2 ** 17,
+    # what ngrams.py reproduces at review time: change both together
+    chars = HashingVectorizer(analyzer="char_wb", ngram_range=(2, 5), n_features=BUCKETS,
                               alternate_sign=False, norm="l2", lowercase=True)
-    words = HashingVectorizer(analyzer="word", ngram_range=(1, 2), n_features=2 ** 17,
+    words = HashingVectorizer(analyzer="word", ngram_range=(1, 2), n_features=BUCKETS,
                               alternate_sign=False, norm="l2", lowercase=True, token_pattern=r"(?u)\b\w+\b")
     return chars, words
 
@@ -158,23 +161,23 @@ class SemanticModel:
             self.hashers = _hashers()
 
     # stage 1 -------------------------------------------------------
-    def stage1_logits(self, texts: Sequence[str]) -> np.ndarray:
+    def stage1_logits(self, texts: Sequence[str], grams: Ngrams | None = None) -> np.ndarray:
+        """`grams`: the review's n-gram rows (ngrams.py), shared with post_logits."""
         if getattr(self, "_w1", None) is None:
             self._w1, self._b1 = self._stacked(self.stage1)
-        x = ngram_features(texts, self.hashers)
-        return np.asarray(x @ self._w1, dtype=np.float32) + self._b1
+        grams = grams or Ngrams()
+        return ngram_scores([grams.row(t) for t in texts], self._w1, self._b1)
 
-    def post_logits(self, text: str) -> np.ndarray:
+    def post_logits(self, text: str, grams: Ngrams | None = None) -> np.ndarray:
         """Per rule, how the whole post reads (one row): the context a
         segment is judged in ("announced today, link below" clears a
         reorganisation; a name elsewhere makes a grade personal)."""
         if getattr(self, "_wp", None) is None:
             self._wp, self._bp = self._stacked(self.post)
-        x = ngram_features([text], self.hashers)
-        return np.asarray(x @ self._wp, dtype=np.float32) + self._bp
+        return ngram_scores([(grams or Ngrams()).row(text)], self._wp, self._bp)
 
     def _stacked(self, models) -> tuple[np.ndarray, np.ndarray]:
-        """All rules' n-gram weights as one matrix: one sparse product per review."""
+        """All rules' n-gram weights as one matrix (2 * ngrams.BUCKETS rows)."""
         dim = ngram_features(["x"], self.hashers).shape[1]
         w = np.zeros((dim, len(self.rule_ids)), dtype=np.float32)
         b = np.full(len(self.rule_ids), -8.0, dtype=np.float32)
@@ -587,13 +590,14 @@ class SemanticLayer:
         if not segs:
             return [], None
         m = self.model
-        logits = m.stage1_logits([s.text for s in segs])
+        grams = Ngrams()
+        logits = m.stage1_logits([s.text for s in segs], grams)
         cues = cue_features(draft, segs, cue_hits, m.rule_ids, m.institutions)
         chosen = self._choose(segs, logits, cues)
         if not chosen:
             return [], None
         vectors = np.asarray(self.embed([segs[i].text for i in chosen]), dtype=np.float32)
-        post = m.post_logits(draft.text)
+        post = m.post_logits(draft.text, grams)
         proba = m.stage2_proba(vectors, with_neighbours(logits)[chosen], cues[chosen], post)
         call = self._call(segs, chosen, logits, cues, vectors, proba, post, cue_hits)
         out = []
