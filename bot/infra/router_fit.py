@@ -23,8 +23,8 @@ from typing import Sequence
 import numpy as np
 
 from bot.core.routing import OUT_OF_SCOPE, RouterModel, RouterPolicy, SubwordHead
-from bot.question_bank import BankQuestion, bank_fingerprint
 from bot.infra.atomic import write_atomically
+from bot.question_bank import BankQuestion, bank_fingerprint
 
 log = logging.getLogger(__name__)
 

@@ -22,8 +22,8 @@ from typing import Sequence
 
 import numpy as np
 
-from bot.infra.chroma_store import collection_name, passage_from_metadata, pointer_name
 from bot.infra.atomic import write_atomically
+from bot.infra.chroma_store import collection_name, passage_from_metadata, pointer_name
 
 SNAPSHOT = "live-snapshot.npz"
 

@@ -11,8 +11,8 @@ from typing import Sequence
 
 import numpy as np
 
-from bot.infra.embedders import embed_features, features_id
 from bot.infra.atomic import write_atomically
+from bot.infra.embedders import embed_features, features_id
 
 
 def _key(text: str) -> str:

@@ -294,7 +294,7 @@ class Reviewer:
         thread while the rules read the draft: embedding the query (~20 ms)
         waits mostly in the model, which lets go of the GIL, so it runs beside
         the patterns and the n-gram features on the second core (2,000-char
-        review p50 ~101 -> ~80 ms on the 2-core machine)."""
+        review p50 ~101 -> ~85 ms on the 2-core machine)."""
         if self.retriever is None:
             return None
         query = retrieval_query(draft.text)

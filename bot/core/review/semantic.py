@@ -151,14 +151,9 @@ class SemanticModel:
     embedder_name: str
     info: dict = field(default_factory=dict)
     institutions: R.Institutions = field(default_factory=R.Institutions)   # what it was trained with
-    hashers: tuple = field(default=None, repr=False)
     post: list = field(default_factory=list)   # per rule: n-gram model of the whole post, or None
     head: object = None                        # the post-level head (post_level.py), or None
     rank: np.ndarray | None = None             # per rule: the severity rank most of its spans carry
-
-    def __post_init__(self) -> None:
-        if self.hashers is None:
-            self.hashers = _hashers()
 
     # stage 1 -------------------------------------------------------
     def stage1_logits(self, texts: Sequence[str], grams: Ngrams | None = None) -> np.ndarray:
@@ -178,8 +173,7 @@ class SemanticModel:
 
     def _stacked(self, models) -> tuple[np.ndarray, np.ndarray]:
         """All rules' n-gram weights as one matrix (2 * ngrams.BUCKETS rows)."""
-        dim = ngram_features(["x"], self.hashers).shape[1]
-        w = np.zeros((dim, len(self.rule_ids)), dtype=np.float32)
+        w = np.zeros((2 * BUCKETS, len(self.rule_ids)), dtype=np.float32)
         b = np.full(len(self.rule_ids), -8.0, dtype=np.float32)
         for j, model in enumerate(models):
             if model is not None:
@@ -566,7 +560,7 @@ def _train(drafts, rule_ids, embed, embedder_name, cues_of, institutions, c1, c2
     info.update(segments=int(n), drafts=len(ts.drafts), positives={rule: int(ts.y[:, j].sum())
                                                                     for j, rule in enumerate(rule_ids)})
     return SemanticModel(rule_ids, stage1, stage2, thresholds, severe, clear, memory, vectors, mem_y,
-                         embedder_name, info, institutions, hashers, post_models, head, rank)
+                         embedder_name, info, institutions, post_models, head, rank)
 
 
 # ---------------------------------------------------------------- scoring a draft
