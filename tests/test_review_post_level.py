@@ -105,7 +105,8 @@ def test_the_head_learns_a_level_from_the_evidence_of_several_rules():
     x, y = _evidence(600, rng)
     clean = y == 0
     folds = [np.arange(600) % 5 == k for k in range(5)]
-    head, info = fit_head(x, y, clean, 3.0, folds)
+    shuffled = rng.permutation(600) % 5
+    head, info = fit_head(x, y, clean, 3.0, [folds, [shuffled == k for k in range(5)]])
     assert info["cv_verdicts"] > 0.85
     xt, yt = _evidence(300, rng)
     assert (head.predict(xt) == yt).mean() > 0.85

