@@ -11,6 +11,7 @@ import pytest
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity, ChannelAccount, ConversationAccount
 
+from bot.channels.labels import VERDICT_LABELS
 from bot.channels.teams import cards
 from bot.channels.teams.bot import SocialPolicyBot, strip_recipient_mention, user_key
 from bot.channels.teams.config import TeamsConfig
@@ -168,16 +169,20 @@ def test_help_explains_the_commands(bot):
 
 
 def test_review_command_and_pasted_draft_get_a_review_card(bot):
+    # The card shows the assistant's verdict (its judgement is the eval
+    # gate's to measure, not this test's); the draft is never "ok".
+    verdict = bot.assistant.review(DRAFT).verdict
+    assert verdict != "ok"
     for text in (f"review {DRAFT}", f"{DRAFT}\nGroetjes,\nJan"):
         card = only_card(turn(bot, message(text=text, locale="nl-NL")))
         fallback = card["fallbackText"]
-        assert card["body"][0]["text"] == "Niet plaatsen"
+        assert card["body"][0]["text"] == VERDICT_LABELS["nl"][verdict]
         assert "j.jansen@gmail.com" in fallback          # the excerpt, shown to its author only
         assert "Behoud Privacy" in fallback or "Behoud vertrouwelijkheid" in fallback
         votes = [a["data"] for a in card["actions"]]
         for v in votes:
             assert set(v) == {"action", "vote", "language", "kind", "org", "verdict"}
-            assert v["kind"] == "review" and v["verdict"] == "do_not_post" and v["org"] == "leiden"
+            assert v["kind"] == "review" and v["verdict"] == verdict and v["org"] == "leiden"
             assert DRAFT[:20] not in json.dumps(v)
 
 
@@ -186,7 +191,7 @@ def test_review_card_of_a_long_draft_stays_within_the_teams_message_limit(bot):
     card = only_card(turn(bot, message(text=f"review {draft}", locale="nl-NL")))
     assert len(json.dumps(card).encode("utf-8")) < 26_000
     assert "… en nog " in card["fallbackText"] or "… en nog " in card_texts(card)
-    assert card["body"][0]["text"] == "Niet plaatsen"
+    assert card["body"][0]["text"] == VERDICT_LABELS["nl"][bot.assistant.review(draft).verdict] != VERDICT_LABELS["nl"]["ok"]
 
 
 def test_draft_over_the_limit_is_refused_without_echoing_it(bot):
