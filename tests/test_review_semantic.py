@@ -76,9 +76,7 @@ def embedder():
 @pytest.fixture(scope="module")
 def model(bank, embedder, catalogue):
     embed = lambda texts: np.array(embedder.embed_documents(list(texts)))  # noqa: E731
-    # c2 is tuned for the real bank (~2,800 segments; the penalty is 1/(c2 n)):
-    # a 24-draft bank needs a weaker one
-    return train(bank, RULE_IDS, embed, embedder.name, Reviewer._hits, Reviewer(catalogue).institutions, c2=0.03)
+    return train(bank, RULE_IDS, embed, embedder.name, Reviewer._hits, Reviewer(catalogue).institutions)
 
 
 def test_the_bank_parser_checks_spans_and_rules():
@@ -113,7 +111,7 @@ def test_training_learns_thresholds_and_positives(model):
     from bot.core.review.semantic import FOLDS
 
     assert len(model.stage2.models) == FOLDS + 1
-    x = np.zeros((2, model.stage2.models[0].w.shape[0]), dtype=np.float32)
+    x = np.zeros((2, model.stage2.models[0].w1.shape[0]), dtype=np.float32)
     assert np.allclose(model.stage2.predict_proba(x), np.mean([m.predict_proba(x) for m in model.stage2.models], axis=0))
 
 
@@ -292,14 +290,14 @@ def test_a_confident_near_miss_turns_a_pattern_alarm_into_a_hint_but_never_an_id
 
 
 def test_sample_weights_make_the_weighted_negatives_count_more():
-    from bot.core.review.semantic import DenseLogistic
+    from bot.core.review.dense_net import DenseNetwork
 
     rng = np.random.default_rng(0)
     x = rng.normal(size=(200, 5))
     y = (x[:, :1] > 0.8).astype(int)
     near_miss = (x[:, 0] > 0.4) & (x[:, 0] <= 0.8)        # negatives close to the boundary
-    plain = DenseLogistic(c=1.0).fit(x, y).predict_proba(x)[:, 0]
-    weighted = DenseLogistic(c=1.0).fit(x, y, np.where(near_miss, 8.0, 1.0)).predict_proba(x)[:, 0]
+    plain = DenseNetwork().fit(x, y).predict_proba(x)[:, 0]
+    weighted = DenseNetwork().fit(x, y, np.where(near_miss, 8.0, 1.0)).predict_proba(x)[:, 0]
     assert weighted[near_miss].mean() < plain[near_miss].mean()
     assert weighted[y[:, 0] == 1].mean() > 0.5
 
