@@ -57,7 +57,7 @@ class _Adam:
 class DenseNetwork:
     """Rules' probabilities from the dense stage-2 features through one
     hidden layer. Defaults chosen by 5-fold CV on the dev split (see
-    README, "Review: stage 2")."""
+    README, "Stage 2 as a network")."""
 
     def __init__(self, hidden: int = 128, l2: float = 1e-3, dropout: float = 0.2, epochs: int = 30,
                  batch: int = 512, rate: float = 1e-3, seed: int = 0, min_steps: int = 1000) -> None:
