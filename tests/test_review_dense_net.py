@@ -40,3 +40,14 @@ def test_balanced_weights_give_each_class_half_of_a_rules_mass():
     w = balanced_weights(y, sw)
     assert np.isclose(w[y[:, 0] == 1].sum(), w[y[:, 0] == 0].sum())
     assert w[3, 0] == 4 * w[1, 0]      # a weighted negative counts more within its class
+
+
+def test_sample_weights_make_the_weighted_negatives_count_more():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 5))
+    y = (x[:, :1] > 0.8).astype(int)
+    near_miss = (x[:, 0] > 0.4) & (x[:, 0] <= 0.8)        # negatives close to the boundary
+    plain = DenseNetwork().fit(x, y).predict_proba(x)[:, 0]
+    weighted = DenseNetwork().fit(x, y, np.where(near_miss, 8.0, 1.0)).predict_proba(x)[:, 0]
+    assert weighted[near_miss].mean() < plain[near_miss].mean()
+    assert weighted[y[:, 0] == 1].mean() > 0.5

@@ -289,19 +289,6 @@ def test_a_confident_near_miss_turns_a_pattern_alarm_into_a_hint_but_never_an_id
     assert len(merged) == 2
 
 
-def test_sample_weights_make_the_weighted_negatives_count_more():
-    from bot.core.review.dense_net import DenseNetwork
-
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(200, 5))
-    y = (x[:, :1] > 0.8).astype(int)
-    near_miss = (x[:, 0] > 0.4) & (x[:, 0] <= 0.8)        # negatives close to the boundary
-    plain = DenseNetwork().fit(x, y).predict_proba(x)[:, 0]
-    weighted = DenseNetwork().fit(x, y, np.where(near_miss, 8.0, 1.0)).predict_proba(x)[:, 0]
-    assert weighted[near_miss].mean() < plain[near_miss].mean()
-    assert weighted[y[:, 0] == 1].mean() > 0.5
-
-
 def test_a_segment_where_a_pattern_fired_is_embedded_first(model, embedder):
     from bot.core.review.text import Draft
 

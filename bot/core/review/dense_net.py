@@ -6,12 +6,12 @@ Why a network: the features are per-rule evidence from several sources
 (n-gram scores, neighbours, cues, the post's context) and a rule often
 shows in a combination a linear model cannot weigh (a pay scale is
 confidential next to a colleague's name, not next to a vacancy). On the
-dev split, out of fold by draft, per-rule draft AP rose 0.842 -> 0.871 over
-the logistic model on the same features.
+dev split, out of fold by draft, per-rule draft AP rose 0.842 -> 0.862 over
+the logistic model it replaced, on the same features.
 
-Training is mini-batch Adam with dropout and L2, on the same class-balanced
-weights as the logistic model (`balanced_weights`), from a fixed seed, so
-the same bank gives the same model."""
+Training is mini-batch Adam with dropout and L2 on class-balanced weights
+(`balanced_weights`), from a fixed seed, so the same bank gives the same
+model."""
 
 from __future__ import annotations
 
