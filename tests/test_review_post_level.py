@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.core.review.post_level import (LEVELS, PostCall, PostLevelHead, decide, fit_head, high_share,
+from bot.core.review.post_level import (LEVELS, PostCall, PostLevelHead, QuantileCodes, decide, fit_head, high_share,
                                         post_features, settle)
 from bot.core.review.rules import Hit
 from bot.core.review.operating_point import _argmax_by_group, threshold_levels
@@ -138,7 +138,26 @@ def test_the_flat_trees_give_sklearns_probabilities():
     xt[rng.random(xt.shape) < 0.05] = np.nan
     for labels in (y, np.minimum(y, 1)):
         head = PostLevelHead().fit(x, labels, np.ones(len(x)))
-        expected = head.model.predict_proba(xt)
+        expected = head.model.predict_proba(head.codes(xt))
         got = head.proba(xt)[:, head.model.classes_.astype(int)]
         assert np.allclose(got, expected, rtol=0, atol=1e-12)
         assert got.shape[1] == len(np.unique(labels))
+
+
+def test_quantile_codes_keep_the_order_in_at_most_255_bins():
+    """The head's trees split on bins of the training rows' quantiles: never
+    more than 255 (so the trees' own binning only takes midpoints), the
+    order of values kept, a feature with few values one bin per value, NaN
+    left missing."""
+    rng = np.random.default_rng(3)
+    x = np.column_stack([rng.normal(size=2000), rng.integers(0, 3, 2000).astype(float)])
+    x[::50, 0] = np.nan
+    codes = QuantileCodes(x)
+    got = codes(x)
+    assert np.isnan(got[::50, 0]).all() and not np.isnan(got[1::50, 0]).any()
+    assert len(np.unique(got[~np.isnan(got[:, 0]), 0])) == QuantileCodes.MAX_BINS
+    assert sorted(np.unique(got[:, 1]).tolist()) == [0.0, 1.0, 2.0]
+    finite = ~np.isnan(x[:, 0])
+    order = np.argsort(x[finite, 0])
+    assert (np.diff(got[finite, 0][order]) >= 0).all()
+    assert codes(np.array([[-1e9, -1.0], [1e9, 9.0]])).tolist() == [[0.0, 0.0], [254.0, 2.0]]

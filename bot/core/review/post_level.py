@@ -89,10 +89,11 @@ class PostLevelHead:
         if len(self.classes) < 2:      # a bank (or fold) of one verdict: that verdict
             self.model = None
             return self
+        self.codes = QuantileCodes(x)
         self.model = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, max_leaf_nodes=15,
                                                     min_samples_leaf=20, l2_regularization=1.0,
                                                     random_state=self.seed)
-        self.model.fit(x, y, sample_weight=weight)
+        self.model.fit(self.codes(x), y, sample_weight=weight)
         return self
 
     def proba(self, x: np.ndarray) -> np.ndarray:
@@ -105,11 +106,43 @@ class PostLevelHead:
         if flat is None:
             # built on first use, also for heads pickled before it existed
             flat = self._flat = FlatTrees(self.model)
-        out[:, self.model.classes_.astype(int)] = flat.predict_proba(x)
+        out[:, self.model.classes_.astype(int)] = flat.predict_proba(self.codes(x))
         return out
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         return decide(self.proba(x), self.ok_bias)
+
+
+class QuantileCodes:
+    """Each feature's value as its bin between the training rows' quantiles
+    (at most 255 bins, as the trees' own binning): what the trees split on.
+    HistGradientBoosting bins its input itself, but given sample weights
+    (scikit-learn 1.9) through a weighted percentile that took 3 of each
+    6 s head fit; on codes it finds no more than 255 values and only takes
+    midpoints. Plain quantiles, out of fold on the dev bank (5,298 drafts,
+    the 3 partitions' weighted count): 29,119 against 29,132 (sem-v19's head;
+    the round-8 bank's 28,914 against 28,953), noise, at a third of the
+    time. NaN stays NaN."""
+
+    MAX_BINS = 255
+
+    def __init__(self, x: np.ndarray) -> None:
+        self.edges = []
+        for column in np.asarray(x, dtype=np.float64).T:
+            values = np.unique(column[~np.isnan(column)])
+            if len(values) <= self.MAX_BINS:
+                edges = (values[:-1] + values[1:]) / 2.0
+            else:
+                levels = np.linspace(0.0, 100.0, self.MAX_BINS + 1)[1:-1]
+                edges = np.unique(np.percentile(column[~np.isnan(column)], levels, method="midpoint"))
+            self.edges.append(edges)
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=np.float64)
+        out = np.empty_like(x)
+        for j, edges in enumerate(self.edges):
+            out[:, j] = np.searchsorted(edges, x[:, j], side="right")
+        return np.where(np.isnan(x), np.nan, out)
 
 
 def decide(proba: np.ndarray, ok_bias: float) -> np.ndarray:
