@@ -129,12 +129,13 @@ class QuantileCodes:
     def __init__(self, x: np.ndarray) -> None:
         self.edges = []
         for column in np.asarray(x, dtype=np.float64).T:
-            values = np.unique(column[~np.isnan(column)])
+            finite = column[~np.isnan(column)]
+            values = np.unique(finite)
             if len(values) <= self.MAX_BINS:
                 edges = (values[:-1] + values[1:]) / 2.0
             else:
                 levels = np.linspace(0.0, 100.0, self.MAX_BINS + 1)[1:-1]
-                edges = np.unique(np.percentile(column[~np.isnan(column)], levels, method="midpoint"))
+                edges = np.unique(np.percentile(finite, levels, method="midpoint"))
             self.edges.append(edges)
 
     def __call__(self, x: np.ndarray) -> np.ndarray:

@@ -405,8 +405,9 @@ def train(drafts: Sequence[BankDraft], rule_ids: Sequence[str], embed: Embed, em
     one-hidden-layer network (dense_net.py); it replaced a logistic model on
     the same features (5-fold CV on 5,298 dev drafts: per-rule draft AP
     0.842 -> 0.862, recall at 1% of clean drafts 0.817 -> 0.835). Segments
-    of clean drafts (the near misses) weigh `clean_weight` times as negatives: a false alarm on a fine post is
-    the error staff notice, and these are the hard negatives.
+    of clean drafts (the near misses) weigh `clean_weight` times as
+    negatives: a false alarm on a fine post is the error staff notice, and
+    these are the hard negatives.
 
     The operating point (beta, clean_penalty, clean_alarm_rate) was chosen by
     5-fold cross-validation over all 918 dev drafts (bot/evaluation/review_eval.py
