@@ -113,6 +113,24 @@ def test_the_head_learns_a_level_from_the_evidence_of_several_rules():
     assert head.ok_bias == info["ok_bias"] >= 0.0
 
 
+def test_the_ok_bias_keeps_clean_alarms_within_the_budget():
+    """Noisy evidence: the best weighted count alarms many clean posts; a
+    budget makes the head pick a higher bias that alarms at most that
+    share, and a budget of 1 leaves the choice to the count alone."""
+    rng = np.random.default_rng(3)
+    x, y = _evidence(600, rng)
+    x = x + rng.normal(0, 0.4, size=x.shape)
+    clean = y == 0
+    parts = [[np.arange(600) % 5 == k for k in range(5)]]
+    _, free = fit_head(x, y, clean, 0.0, parts, clean_alarm_budget=1.0)
+    assert free["ok_bias"] == free["unconstrained_bias"]
+    free_rate = free["cv_clean_alarms"] / clean.sum()
+    assert free_rate > 0.02
+    head, tight = fit_head(x, y, clean, 0.0, parts, clean_alarm_budget=free_rate / 2)
+    assert tight["ok_bias"] > free["ok_bias"] and head.ok_bias == tight["ok_bias"]
+    assert tight["cv_clean_alarms"] / clean.sum() <= free_rate / 2
+
+
 def test_a_higher_ok_bias_never_alarms_more():
     rng = np.random.default_rng(1)
     p = rng.dirichlet([1, 1, 1], size=200)
