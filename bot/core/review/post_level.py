@@ -176,17 +176,16 @@ def fit_head(x: np.ndarray, y: np.ndarray, clean: np.ndarray, clean_cost: float,
     compete; when none does, the one that alarms fewest."""
     weight = np.where(clean, 1.0 + clean_cost, 1.0)
     oofs = [_out_of_fold(x, y, weight, folds) for folds in partitions]
-    scores = np.array([sum(float(((decide(oof, b) == y) * weight).sum()) for oof in oofs) for b in OK_BIASES])
-    rates = np.array([np.mean([((decide(oof, b) > 0) & clean).sum() for oof in oofs]) for b in OK_BIASES])
-    rates /= max(1, int(clean.sum()))
+    preds = [[decide(oof, b) for oof in oofs] for b in OK_BIASES]   # per bias, per partition
+    scores = np.array([sum(float(((p == y) * weight).sum()) for p in row) for row in preds])
+    rates = np.array([np.mean([((p > 0) & clean).sum() for p in row]) for row in preds]) / max(1, int(clean.sum()))
     within = rates <= clean_alarm_budget + 1e-9
-    bias = float(OK_BIASES[int(np.argmax(np.where(within, scores, -np.inf)))] if within.any()
-                 else OK_BIASES[int(np.argmin(rates))])
-    pred = decide(oofs[0], bias)
-    info = {"ok_bias": bias, "cv_verdicts": round(float((pred == y).mean()), 4),
+    k = int(np.argmax(np.where(within, scores, -np.inf))) if within.any() else int(np.argmin(rates))
+    pred = preds[k][0]
+    info = {"ok_bias": float(OK_BIASES[k]), "cv_verdicts": round(float((pred == y).mean()), 4),
             "cv_clean_alarms": int(((pred > 0) & clean).sum()),
             "unconstrained_bias": float(OK_BIASES[int(np.argmax(scores))])}
-    return PostLevelHead(ok_bias=bias).fit(x, y, weight), info
+    return PostLevelHead(ok_bias=float(OK_BIASES[k])).fit(x, y, weight), info
 
 
 def _out_of_fold(x: np.ndarray, y: np.ndarray, weight: np.ndarray, folds: Sequence[np.ndarray]) -> np.ndarray:
