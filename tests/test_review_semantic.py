@@ -356,6 +356,20 @@ def test_the_operating_point_is_tuned_on_the_posts_verdicts():
     assert 0.75 < careful[j] <= 0.8 + 1e-6   # the near miss stays clean; three rumours still found
 
 
+def test_the_report_threshold_is_the_lowest_within_tolerance_of_the_best_f_score():
+    from bot.core.review.operating_point import choose_thresholds
+
+    # 80 rumours score high; one scores 0.6, as do four clean near misses
+    rows = [("accuracy", "medium", 0.95)] * 80 + [("accuracy", "medium", 0.6)] + [(None, None, 0.6)] * 4 + \
+           [(None, None, 0.1)] * 20
+    ts, proba, j = _scored_bank(rows)
+    best_only, _, _ = choose_thresholds(ts, proba, RULE_IDS, beta=2.5, clean_penalty=2.0, tolerance=0.0)
+    assert best_only[j] > 0.6 + 1e-6      # the best F-score alone gives up the lone rumour
+    within, _, info = choose_thresholds(ts, proba, RULE_IDS, beta=2.5, clean_penalty=2.0)
+    assert within[j] <= 0.6 + 1e-6        # 0.003 below it, the lowest threshold finds it
+    assert info["per_rule"]["accuracy"]["cv_fn"] == 0
+
+
 def test_the_nearest_neighbours_see_each_rules_hard_negatives_in_blocks(monkeypatch):
     import bot.core.review.semantic as semantic
 
