@@ -103,35 +103,30 @@ def choose_thresholds(ts: TrainingSet, proba: np.ndarray, rule_ids: Sequence[str
     grid = np.arange(0.5, 0.995, 0.01)
     per_rule = {}
     all_max, _ = draft_maxima(ts, proba, len(rule_ids))
+    b2 = beta * beta
     for j, rule in enumerate(rule_ids):
-        draft_max = all_max[:, j]
         truth = np.array([rule in d.rules for d in ts.drafts])
         if truth.sum() == 0:
             per_rule[rule] = {"threshold": float(report[j]), "positives": 0}
             continue
-        b2 = beta * beta
-        rows = []
-        for t in grid:
-            pred = draft_max >= t
-            tp = int((pred & truth).sum())
-            fp = int((pred & ~truth & ~clean).sum()) + clean_penalty * int((pred & clean).sum())
-            fn = int((~pred & truth).sum())
-            rows.append(((1 + b2) * tp / max(1e-9, (1 + b2) * tp + b2 * fn + fp), float(t), tp, fn,
-                         int((pred & clean).sum())))
-        # the F-score is flat near its peak, so the best threshold jumps with
-        # the bank's mix: take the lowest within `tolerance` of the best (a
-        # missed breach costs most)
-        peak = max(row[0] for row in rows)
-        top = next(row for row in rows if row[0] >= peak - tolerance)
-        report[j] = top[1]
-        for t in grid[grid >= top[1] - 1e-9]:
-            pred = draft_max >= t
-            tp = int((pred & truth).sum())
-            if int((pred & clean).sum()) <= allowed and tp >= severe_precision * max(1, int(pred.sum())):
-                severe[j] = t
-                break
-        per_rule[rule] = {"threshold": round(top[1], 2), "cv_f": round(top[0], 3), "cv_tp": top[2],
-                          "cv_fn": top[3], "cv_clean_alarms": top[4]}
+        # every threshold's counts at once (thresholds x drafts): the report
+        # and the severe threshold are both read off them
+        pred = all_max[None, :, j] >= grid[:, None]
+        tp = (pred & truth).sum(axis=1)
+        fn = int(truth.sum()) - tp
+        clean_hits = (pred & clean).sum(axis=1)
+        fp = (pred & ~truth & ~clean).sum(axis=1) + clean_penalty * clean_hits
+        f = (1 + b2) * tp / np.maximum(1e-9, (1 + b2) * tp + b2 * fn + fp)
+        # the F-score is flat near its peak: the lowest threshold within
+        # `tolerance` of the best (a missed breach costs most)
+        k = int(np.flatnonzero(f >= f.max() - tolerance)[0])
+        report[j] = grid[k]
+        holds = (clean_hits <= allowed) & (tp >= severe_precision * np.maximum(1, pred.sum(axis=1)))
+        holds[:k] = False
+        if holds.any():
+            severe[j] = grid[np.flatnonzero(holds)[0]]
+        per_rule[rule] = {"threshold": round(float(grid[k]), 2), "cv_f": round(float(f[k]), 3),
+                          "cv_tp": int(tp[k]), "cv_fn": int(fn[k]), "cv_clean_alarms": int(clean_hits[k])}
     return report, severe, {"per_rule": per_rule}
 
 

@@ -181,11 +181,11 @@ def fit_head(x: np.ndarray, y: np.ndarray, clean: np.ndarray, clean_cost: float,
     rates = np.array([np.mean([((p > 0) & clean).sum() for p in row]) for row in preds]) / max(1, int(clean.sum()))
     within = rates <= clean_alarm_budget + 1e-9
     k = int(np.argmax(np.where(within, scores, -np.inf))) if within.any() else int(np.argmin(rates))
-    pred = preds[k][0]
-    info = {"ok_bias": float(OK_BIASES[k]), "cv_verdicts": round(float((pred == y).mean()), 4),
+    bias, pred = float(OK_BIASES[k]), preds[k][0]
+    info = {"ok_bias": bias, "cv_verdicts": round(float((pred == y).mean()), 4),
             "cv_clean_alarms": int(((pred > 0) & clean).sum()),
             "unconstrained_bias": float(OK_BIASES[int(np.argmax(scores))])}
-    return PostLevelHead(ok_bias=float(OK_BIASES[k])).fit(x, y, weight), info
+    return PostLevelHead(ok_bias=bias).fit(x, y, weight), info
 
 
 def _out_of_fold(x: np.ndarray, y: np.ndarray, weight: np.ndarray, folds: Sequence[np.ndarray]) -> np.ndarray:
