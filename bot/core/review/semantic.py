@@ -439,8 +439,11 @@ def train(drafts: Sequence[BankDraft], rule_ids: Sequence[str], embed: Embed, em
     verdicts with false alarms."""
     from threadpoolctl import threadpool_limits
 
-    # One BLAS thread: on a busy 2-core machine more threads only fight (56 s → 16 s).
-    with threadpool_limits(limits=1, user_api="blas"):
+    # One thread for BLAS and OpenMP (the post-level head's gradient boosting):
+    # on a busy 2-core machine more threads only fight (BLAS: 56 s → 16 s), and two
+    # trainings side by side, each with an OpenMP thread per core, took 982 s
+    # instead of 261.
+    with threadpool_limits(limits=1):
         return _train(drafts, tuple(rule_ids), embed, embedder_name, cues_of, institutions, c1, beta,
                       clean_penalty, clean_alarm_rate, augment_spans, clean_weight, clean_cost)
 
