@@ -13,7 +13,7 @@ the representation, not the review:
 Reports per-rule draft AP (a draft's score is its best segment's) and
 recall with at most 1% of clean drafts above the rule's threshold, both
 averaged over the eleven rules. Needs torch (installed with
-sentence-transformers); ~13 minutes on one core for 36,000 segments.
+sentence-transformers); ~11-13 minutes on one core for 36,000 segments.
 
     .venv/bin/python bench/token_pooling.py [--threads 1]
 """
@@ -57,37 +57,22 @@ def token_states(texts):
 
 
 def dev_segments():
+    """The dev bank's segments and labels as training builds them (no pattern
+    cues: the probe reads e5's output only), the training's folds, and which
+    drafts are clean."""
     from bot.core.review import RULE_IDS
-    from bot.core.review.segments import segments
-    from bot.core.review.semantic import _folds, _to_normalised, segment_labels
-    from bot.core.review.text import Draft
+    from bot.core.review.rules import Institutions
+    from bot.core.review.semantic import FOLDS, _folds, build_training_set
     from bot.infra.review_model import read_bank
     from bot.settings import Settings
 
     drafts = [d for _, d in read_bank(Settings().knowledge_dir, "dev")]
-    texts, groups, labels = [], [], []
-    for g, bd in enumerate(drafts):
-        draft = Draft(bd.text)
-        segs = segments(draft.text)
-        spans = [(f.rule, *_to_normalised(draft, f.start, f.end)) for f in bd.findings]
-        if segs:
-            labels.append(segment_labels(spans, segs, RULE_IDS))
-            texts += [s.text for s in segs]
-            groups += [g] * len(segs)
-    groups = np.array(groups)
-    fold = np.zeros(len(groups), dtype=np.int64)
-    for k, mask in enumerate(_folds(groups, 5)):
+    ts = build_training_set(drafts, RULE_IDS, lambda draft, institutions: [], Institutions())
+    fold = np.zeros(len(ts.groups), dtype=np.int64)
+    for k, mask in enumerate(_folds(ts.groups, FOLDS)):
         fold[mask] = k
     clean = np.array([d.clean for d in drafts])
-    return texts, groups, np.vstack(labels).astype(np.float32), fold, clean
-
-
-def cell_weights(y, clean_segment):
-    """Each class half its rule's mass; clean drafts' segments 8x as negatives (as in training)."""
-    n = len(y)
-    pos = y.sum(axis=0)
-    w = (y * n / (2 * np.maximum(pos, 1)) + (1 - y) * n / (2 * (n - pos))) * np.where(clean_segment, 8.0, 1.0)[:, None]
-    return (w / w.mean(axis=0, keepdims=True)).astype(np.float32)
+    return ts.texts, ts.groups, ts.y.astype(np.float32), fold, clean
 
 
 def make_head(kind: str, dim: int, rules: int, hidden: int = 256):
@@ -180,6 +165,9 @@ def draft_scores(oof, y, groups, clean):
 def main() -> None:
     import torch
 
+    from bot.core.review.dense_net import balanced_weights
+    from bot.core.review.semantic import CLEAN_WEIGHT
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
@@ -188,7 +176,8 @@ def main() -> None:
     texts, groups, y, fold, clean = dev_segments()
     states, pooled = token_states(texts)
     print(f"{len(texts):,} dev segments embedded in {time.time() - start:.0f} s", flush=True)
-    weights = cell_weights(y, clean[groups])
+    # the training's cell weights, clean drafts' segments CLEAN_WEIGHT times as negatives
+    weights = balanced_weights(y, np.where(clean[groups], CLEAN_WEIGHT, 1.0))
     for kind in ("mean", "attn"):
         ap, recall, per_rule = draft_scores(out_of_fold(kind, states, pooled, y, weights, fold), y, groups, clean)
         print(f"{kind}: draft AP {ap:.3f}, recall at 1% of clean drafts {recall:.3f}, per rule "

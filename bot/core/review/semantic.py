@@ -50,9 +50,10 @@ FEATURE_VERSION = "sem-v25"
 # characters kept recall alike (0.784 / 0.781 / 0.781); on round 17's 9,025 dev
 # drafts (5-fold CV through the whole review) 250 / 500 / 800 gave rule recall
 # 0.907 / 0.918 / 0.924 and 95 / 91 / 89 clean drafts alarmed; with the head
-# trained for 800 too, 82 alarmed and verdicts flat (0.811 -> 0.810): longer posts hide their problem
-# outside the few segments stage 1 ranks first. A 2,000-character review's p95
-# rises from ~45 to 71-91 ms (target 100): more would need a faster embedder.
+# trained for 800 too, 82 alarmed and verdicts flat (0.811 -> 0.810): longer
+# posts hide their problem outside the few segments stage 1 ranks first. A
+# 2,000-character review's p95 rises from ~45 to 71-91 ms (target 100): more
+# would need a faster embedder.
 EMBED_BUDGET_CHARS = 800
 # Out-of-fold on all dev drafts (816), draft-level recall with no clean draft
 # above the threshold: 1x 0.435, 4x 0.460, 8x 0.480 (logistic stage 2, c 0.003), 16x 0.484.
