@@ -55,6 +55,27 @@ def test_a_link_to_an_older_image_is_replaced(tmp_path):
     assert (cache / "review-model-abc.pkl").read_bytes() == b"model"
 
 
+def test_a_file_another_server_linked_first_is_skipped(tmp_path, monkeypatch):
+    """Replicas sharing one volume link at the same time: losing the race for
+    one file does not stop the rest."""
+    from pathlib import Path
+
+    prebuilt = _prebuilt(tmp_path / "image")
+    (prebuilt / "review-cues-abc.txt").write_text("digest")
+    cache = tmp_path / "cache"
+    symlink_to = Path.symlink_to
+
+    def racing(self, source):
+        symlink_to(self, source)
+        if self.name == "review-cues-abc.txt":
+            raise FileExistsError(str(self))      # as if the other server had just made it
+
+    monkeypatch.setattr(Path, "symlink_to", racing)
+    assert link_prebuilt(prebuilt, cache) == 2
+    assert {p.name for p in cache.rglob("*") if p.is_symlink()} == {
+        "review-cues-abc.txt", "review-model-abc.pkl", "router-abc.npz"}
+
+
 def test_nothing_to_link(tmp_path):
     assert link_prebuilt(None, tmp_path) == 0
     assert link_prebuilt(tmp_path / "absent", tmp_path / "cache") == 0

@@ -31,13 +31,15 @@ def link_prebuilt(prebuilt: Path | None, cache: Path) -> int:
         if not source.is_file() or source.name.startswith("."):     # temporary files of a writer
             continue
         target = cache / source.relative_to(prebuilt)
-        if target.is_symlink() and not target.exists():
-            target.unlink(missing_ok=True)      # an older image's file
-        if target.exists():
-            continue
         try:
+            if target.is_symlink() and not target.exists():
+                target.unlink(missing_ok=True)      # an older image's file
+            if target.exists():
+                continue
             target.parent.mkdir(parents=True, exist_ok=True)
             target.symlink_to(source)
+        except FileExistsError:     # another server on the same volume linked it first
+            continue
         except OSError as exc:
             log.warning("could not link the prebuilt cache into %s: %s", cache, type(exc).__name__)
             break
