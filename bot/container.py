@@ -30,12 +30,24 @@ class Components:
     store: object
 
 
-def build_store(settings: Settings, embeddings=None):
-    from bot.infra.chroma_store import ChromaPassageStore, make_client
+def build_embeddings(settings: Settings):
     from bot.infra.embedders import make_embeddings
 
-    embeddings = embeddings or make_embeddings(settings.embedding_model, settings.embedding_threads,
-                                               settings.embedding_cache_dir)
+    return make_embeddings(settings.embedding_model, settings.embedding_threads, settings.embedding_cache_dir)
+
+
+def knowledge_catalogue(settings: Settings) -> Catalogue:
+    """The catalogue of the knowledge directory itself, no store needed (what
+    the router is fitted on before a new generation is published)."""
+    from ingest.documents import load_knowledge
+
+    return Catalogue(load_knowledge(settings.knowledge_dir).passages, load_organisations(settings.knowledge_dir))
+
+
+def build_store(settings: Settings, embeddings=None):
+    from bot.infra.chroma_store import ChromaPassageStore, make_client
+
+    embeddings = embeddings or build_embeddings(settings)
     client = make_client(settings.chroma_dir, settings.chroma_host, settings.chroma_port)
     return ChromaPassageStore(client, embeddings)
 
@@ -43,14 +55,11 @@ def build_store(settings: Settings, embeddings=None):
 def ingest(settings: Settings, store=None, show_progress: bool | None = None):
     from ingest.pipeline import run_ingest
 
-    from ingest.documents import load_knowledge
-
     link_prebuilt_cache(settings)
     store = store or build_store(settings)
     # Fit the router before the new generation is published, so servers that
     # switch to it only load the fit.
-    catalogue = Catalogue(load_knowledge(settings.knowledge_dir).passages, load_organisations(settings.knowledge_dir))
-    build_router(settings, catalogue, store.embeddings, show_progress=bool(show_progress))
+    build_router(settings, knowledge_catalogue(settings), store.embeddings, show_progress=bool(show_progress))
     report = run_ingest(settings.knowledge_dir, store, show_progress=show_progress)
     if not settings.chroma_host and hasattr(store, "collection"):
         from bot.infra.snapshot_store import write_snapshot
@@ -72,10 +81,7 @@ def link_prebuilt_cache(settings: Settings) -> None:
 def build_serving_store(settings: Settings, embeddings=None):
     """The store of a process that only answers: the snapshot of the embedded
     store's live generation when it is current (no chromadb), else Chroma."""
-    from bot.infra.embedders import make_embeddings
-
-    embeddings = embeddings or make_embeddings(settings.embedding_model, settings.embedding_threads,
-                                               settings.embedding_cache_dir)
+    embeddings = embeddings or build_embeddings(settings)
     if not settings.chroma_host:
         from bot.infra.snapshot_store import open_snapshot
 

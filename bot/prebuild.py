@@ -14,19 +14,16 @@ log = logging.getLogger("socialpolicy.prebuild")
 
 
 def main() -> int:
-    from bot.container import build_review_semantic, build_router, load_organisations
-    from bot.core.catalogue import Catalogue
+    from bot.container import build_embeddings, build_review_semantic, build_router, knowledge_catalogue
     from bot.core.review import Reviewer
-    from bot.infra.embedders import make_embeddings
     from bot.logs import configure_logging
     from bot.settings import Settings
-    from ingest.documents import load_knowledge
 
     settings = Settings()
     configure_logging(settings.log_level)
     started = time.perf_counter()
-    embeddings = make_embeddings(settings.embedding_model, settings.embedding_threads, settings.embedding_cache_dir)
-    catalogue = Catalogue(load_knowledge(settings.knowledge_dir).passages, load_organisations(settings.knowledge_dir))
+    embeddings = build_embeddings(settings)
+    catalogue = knowledge_catalogue(settings)
     router = build_router(settings, catalogue, embeddings)
     semantic = build_review_semantic(settings, embeddings, Reviewer(catalogue).institutions,
                                      announce=lambda line: sys.stderr.write(line + "\n"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 
 from bot.infra.atomic import write_atomically
 from bot.infra.prebuilt_cache import link_prebuilt
@@ -101,7 +102,7 @@ def test_a_new_server_with_the_prebuilt_cache_reviews_without_training(assistant
     limit is far below that)."""
     prebuilt = settings.cache_dir
     env = cli_env(tmp_path / "build", SOCIALPOLICY_CACHE_DIR=str(prebuilt), SOCIALPOLICY_LOG_LEVEL="INFO")
-    done = subprocess.run([str(REPO / ".venv" / "bin" / "python"), "-m", "bot.prebuild"], cwd=REPO, env=env,
+    done = subprocess.run([sys.executable, "-m", "bot.prebuild"], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "prebuilt in" in done.stderr and "training the review classifier" not in done.stderr
