@@ -170,12 +170,7 @@ class SlackServer:
         if not parsed.get("trigger_id"):
             return True
         key = "slack-request:" + hashlib.sha256(raw).hexdigest()
-        loop = asyncio.get_running_loop()
-        try:
-            return await loop.run_in_executor(self.executor, self.database.events.claim, key)
-        except Exception as exc:  # the ledger is down: answering twice beats never
-            log.warning("slack.ledger_unavailable", extra={"error_type": type(exc).__name__})
-            return True
+        return await self.adapter.ledger(self.database.events.claim, key)
 
     async def healthz(self, request: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
@@ -249,6 +244,7 @@ class SlackServer:
             self._runner = None
         if self._own_executor:
             self.executor.shutdown(wait=False, cancel_futures=True)
+        self.adapter.ledger_executor.shutdown(wait=False, cancel_futures=True)
         self.database.close()
 
 
