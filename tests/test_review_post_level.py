@@ -179,3 +179,23 @@ def test_quantile_codes_keep_the_order_in_at_most_255_bins():
     order = np.argsort(x[finite, 0])
     assert (np.diff(got[finite, 0][order]) >= 0).all()
     assert codes(np.array([[-1e9, -1.0], [1e9, 9.0]])).tolist() == [[0.0, 0.0], [254.0, 2.0]]
+
+
+def test_the_head_can_clear_a_post_on_its_clean_signal():
+    """Two posts with the same rule score: the one whose clean signal is high
+    (consent given, the official link) is `ok`, the other is not."""
+    rng = np.random.default_rng(1)
+    n = 600
+    proba = np.column_stack([rng.uniform(0.6, 1.0, n), np.zeros(n)])
+    clean_signal = rng.normal(0.0, 4.0, n)
+    y = np.where(clean_signal > 0, 0, 1)
+    zeros = np.zeros((n, 2))
+    x = post_features(proba, zeros, zeros, zeros, zeros, np.zeros(n), clean_signal)
+    assert x.shape[1] == post_features(proba, zeros, zeros, zeros, zeros, np.zeros(n)).shape[1]
+    assert np.allclose(x[:, -1], np.tanh(clean_signal / 4.0))
+    folds = [np.arange(n) % 5 == k for k in range(5)]
+    _, info = fit_head(x, y, y == 0, 3.0, [folds])
+    assert info["cv_verdicts"] > 0.9
+    # without it the head cannot tell them apart
+    _, blind = fit_head(post_features(proba, zeros, zeros, zeros, zeros, np.zeros(n)), y, y == 0, 3.0, [folds])
+    assert blind["cv_verdicts"] < 0.7

@@ -423,3 +423,37 @@ def test_the_posts_verdict_is_the_post_level_heads_call(model, embedder, catalog
         _, call = layer.assess(draft, Reviewer._hits(draft, reviewer.institutions))
         assert call is not None and set(call.order) == set(RULE_IDS)
         assert reviewer.review(text, ["leiden", "rocwb"]).verdict == LEVELS[call.level]
+
+
+def test_the_clean_signal_learns_what_clean_drafts_say_beside_the_problem(model):
+    """Trained on the bank's labels alone: the clean drafts' sentences against
+    the other sentences of problem drafts (the filler both share scores lower)."""
+    assert model.clean_signal is not None
+    texts = ["Lees het persbericht op de website van de universiteit.", "Read the official announcement on the "
+             "university website.", "Great week with the team.", "Lots of coffee and good talks."]
+    logits, clean = model.segment_scores(texts)
+    assert np.allclose(logits, model.stage1_logits(texts))
+    assert logits.shape == (4, len(RULE_IDS)) and clean.shape == (4,)
+    assert min(clean[:2]) > max(clean[2:]), clean
+
+
+def test_the_head_reads_the_posts_highest_clean_signal(model, embedder, monkeypatch):
+    """The post's clean signal is its segments' highest, passed to the head as one feature."""
+    from bot.core.review import semantic
+    from bot.core.review.text import Draft
+
+    seen = []
+    original = semantic.post_features
+
+    def spy(*args):
+        seen.append(args[-1])
+        return original(*args)
+
+    monkeypatch.setattr(semantic, "post_features", spy)
+    embed = lambda texts: np.array(embedder.embed_documents(list(texts)))  # noqa: E731
+    layer = SemanticLayer(model, embed)
+    text = "Great week with the team. Read the official announcement on the university website."
+    draft = Draft(text)
+    layer.assess(draft, [])
+    expected = model.segment_scores([s.text for s in segments(draft.text)])[1].max()
+    assert len(seen) == 1 and np.isclose(float(seen[0][0]), expected)

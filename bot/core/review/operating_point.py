@@ -27,10 +27,11 @@ REPORT_TOLERANCE = 0.005
 
 
 def fit_post_head(ts: TrainingSet, rule_ids, vectors, oof_proba, oof_logits, oof_post, severe, clear, rank,
-                  clean_cost):
+                  clean_cost, oof_clean_signal=None):
     """The post-level head (post_level.py) on the out-of-fold scores; its
     own out-of-fold verdicts, and the thresholds' on the same drafts, go
-    into the model's info."""
+    into the model's info. `oof_clean_signal`: per segment, the clean signal
+    (semantic.py), out of fold."""
     from bot.core.review.semantic import FOLDS, _folds   # here: semantic imports this module
 
     r = len(rank)
@@ -50,7 +51,11 @@ def fit_post_head(ts: TrainingSet, rule_ids, vectors, oof_proba, oof_logits, oof
         is_high = np.array([ts.severities[i].get(rule) == "high" for i in pos], dtype=bool)
         high[has, j] = high_share(vectors[rows], vectors[pos], is_high, ts.groups[rows], ts.groups[pos])
     levels = threshold_levels(draft_max, fired_max, severe, clear, rank)
-    x = post_features(draft_max, stage1, oof_post, ts.pattern_level, high, levels)
+    clean_signal = None
+    if oof_clean_signal is not None:
+        clean_signal = np.full(n_drafts, -8.0, dtype=np.float32)
+        np.maximum.at(clean_signal, ts.groups[real], oof_clean_signal[real])
+    x = post_features(draft_max, stage1, oof_post, ts.pattern_level, high, levels, clean_signal)
     y = verdict_levels(ts)
     clean = np.array([d.clean for d in ts.drafts])
     partitions = [_folds(np.arange(n_drafts), FOLDS, salt) for salt in HEAD_PARTITIONS]
