@@ -169,11 +169,13 @@ def test_help_explains_the_commands(bot):
 
 
 def test_review_command_and_pasted_draft_get_a_review_card(bot):
-    # The card shows the assistant's verdict (its judgement is the eval
-    # gate's to measure, not this test's); the draft is never "ok".
-    verdict = bot.assistant.review(DRAFT).verdict
-    assert verdict != "ok"
-    for text in (f"review {DRAFT}", f"{DRAFT}\nGroetjes,\nJan"):
+    # The card shows the assistant's verdict on the draft it was given (its
+    # judgement is the eval gate's to measure, not this test's); the draft is
+    # never "ok". The pasted one is reviewed with its sign-off, which may move
+    # a post between caution and do_not_post (the head's call is close here).
+    for text, draft in ((f"review {DRAFT}", DRAFT), (f"{DRAFT}\nGroetjes,\nJan", f"{DRAFT}\nGroetjes,\nJan")):
+        verdict = bot.assistant.review(draft, "leiden").verdict
+        assert verdict != "ok"
         card = only_card(turn(bot, message(text=text, locale="nl-NL")))
         fallback = card["fallbackText"]
         assert card["body"][0]["text"] == VERDICT_LABELS["nl"][verdict]
