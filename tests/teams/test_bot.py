@@ -173,8 +173,8 @@ def test_review_command_and_pasted_draft_get_a_review_card(bot):
     # judgement is the eval gate's to measure, not this test's); the draft is
     # never "ok". The pasted one is reviewed with its sign-off, which may move
     # a post between caution and do_not_post (the head's call is close here).
-    for text, draft in ((f"review {DRAFT}", DRAFT), (f"{DRAFT}\nGroetjes,\nJan", f"{DRAFT}\nGroetjes,\nJan")):
-        verdict = bot.assistant.review(draft, "leiden").verdict
+    for text in (f"review {DRAFT}", f"{DRAFT}\nGroetjes,\nJan"):
+        verdict = bot.assistant.review(text.removeprefix("review "), "leiden").verdict
         assert verdict != "ok"
         card = only_card(turn(bot, message(text=text, locale="nl-NL")))
         fallback = card["fallbackText"]

@@ -175,8 +175,7 @@ def _where(exc: BaseException) -> str:
 
 class SlackAdapter:
     def __init__(self, handle: AssistantHandle, metrics, config: SlackConfig,
-                 executor: concurrent.futures.Executor | None = None, limiter=None,
-                 ledger_executor: concurrent.futures.Executor | None = None) -> None:
+                 executor: concurrent.futures.Executor | None = None, limiter=None) -> None:
         self.handle = handle
         self.limiter = limiter   # guards.RateLimiter, or None: no limit
         self.metrics = metrics
@@ -187,8 +186,7 @@ class SlackAdapter:
         # check, and a backlog there delayed every ack (the load test's ack
         # p95 rose from 53 to 360 ms; with answers taking 4 s, 22 of 40 acks
         # took over 3 s). One thread: the ledger's writes are serial anyway.
-        self.ledger_executor = ledger_executor or concurrent.futures.ThreadPoolExecutor(
-            1, thread_name_prefix="slack-ledger")
+        self.ledger_executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="slack-ledger")
         self.thread_scopes = LRU(4096)            # (team, channel, thread) -> org, in memory
         self.users = LRU(2048, ttl=900.0)         # (team, user) -> {"language", "name"}
         self._user_errors = _user_error_types()

@@ -27,7 +27,7 @@ REPORT_TOLERANCE = 0.005
 
 
 def fit_post_head(ts: TrainingSet, rule_ids, vectors, oof_proba, oof_logits, oof_post, severe, clear, rank,
-                  clean_cost, oof_clean_signal=None):
+                  clean_cost, oof_clean_signal):
     """The post-level head (post_level.py) on the out-of-fold scores; its
     own out-of-fold verdicts, and the thresholds' on the same drafts, go
     into the model's info. `oof_clean_signal`: per segment, the clean signal
@@ -40,8 +40,10 @@ def fit_post_head(ts: TrainingSet, rule_ids, vectors, oof_proba, oof_logits, oof
     seen = reviewed_segments(ts, oof_logits, r)
     draft_max, fired_max = draft_maxima(ts, oof_proba, r, seen)
     real = np.flatnonzero(ts.real)
-    stage1 = np.full((n_drafts, r), -8.0, dtype=np.float32)
-    np.maximum.at(stage1, ts.groups[real], oof_logits[real])
+    # per draft, its segments' highest stage-1 logits and clean signal (as a review reads them)
+    highest = np.full((n_drafts, r + 1), -8.0, dtype=np.float32)
+    np.maximum.at(highest, ts.groups[real], np.column_stack([oof_logits, oof_clean_signal])[real])
+    stage1, clean_signal = highest[:, :r], highest[:, r]
     high = np.zeros((n_drafts, r), dtype=np.float32)
     for j, rule in enumerate(rule_ids):
         pos = np.flatnonzero(ts.y[:, j] == 1)
@@ -51,10 +53,6 @@ def fit_post_head(ts: TrainingSet, rule_ids, vectors, oof_proba, oof_logits, oof
         is_high = np.array([ts.severities[i].get(rule) == "high" for i in pos], dtype=bool)
         high[has, j] = high_share(vectors[rows], vectors[pos], is_high, ts.groups[rows], ts.groups[pos])
     levels = threshold_levels(draft_max, fired_max, severe, clear, rank)
-    clean_signal = None
-    if oof_clean_signal is not None:
-        clean_signal = np.full(n_drafts, -8.0, dtype=np.float32)
-        np.maximum.at(clean_signal, ts.groups[real], oof_clean_signal[real])
     x = post_features(draft_max, stage1, oof_post, ts.pattern_level, high, levels, clean_signal)
     y = verdict_levels(ts)
     clean = np.array([d.clean for d in ts.drafts])

@@ -479,18 +479,17 @@ def _train(drafts, rule_ids, embed, embedder_name, cues_of, institutions, c1, be
     n, r = ts.y.shape
     folds = _folds(ts.groups, FOLDS)
 
+    # the clean signal (CLEAN_SIGNAL_C) learns from the segments outside any span
+    others = ts.real & ~ts.y.astype(bool).any(axis=1)
+    from_clean = np.array([ts.drafts[g].clean for g in ts.groups], dtype=np.int8)
     oof_logits = np.zeros((n, r), dtype=np.float32)
+    oof_clean_signal = np.full(n, -8.0, dtype=np.float32)
     for test_mask in folds:
         train_mask = ~test_mask
         for j in range(r):
             m = _fit_lr(x1[train_mask], ts.y[train_mask, j], c1, sparse=True)
             oof_logits[test_mask, j] = m.decision_function(x1[test_mask]) if m is not None else -8.0
-    # what reads like a clean post, out of fold too (CLEAN_SIGNAL_C)
-    others = ts.real & ~ts.y.astype(bool).any(axis=1)
-    from_clean = np.array([ts.drafts[g].clean for g in ts.groups], dtype=np.int8)
-    oof_clean_signal = np.full(n, -8.0, dtype=np.float32)
-    for test_mask in folds:
-        m = _fit_lr(x1[others & ~test_mask], from_clean[others & ~test_mask], CLEAN_SIGNAL_C)
+        m = _fit_lr(x1[others & train_mask], from_clean[others & train_mask], CLEAN_SIGNAL_C)
         if m is not None:
             oof_clean_signal[test_mask] = m.decision_function(x1[test_mask])
     # the whole post, out of fold too (the folds are by draft)
@@ -531,6 +530,7 @@ def _train(drafts, rule_ids, embed, embedder_name, cues_of, institutions, c1, be
     head, info["post_level"] = fit_post_head(ts, rule_ids, vectors, oof_proba, oof_logits, oof_post, severe, clear,
                                              rank, clean_cost, oof_clean_signal)
     stage1 = [_fit_lr(x1, ts.y[:, j], c1, sparse=True) for j in range(r)]
+    clean_signal = _fit_lr(x1[others], from_clean[others], CLEAN_SIGNAL_C)
     post_models = [_fit_lr(xd, yd[:, j], c1, sparse=True) for j in range(r)]
     # the fold models (on whose out-of-fold scores the thresholds were chosen)
     # and the model of the whole bank, averaged: CV on dev, clean drafts
@@ -542,7 +542,6 @@ def _train(drafts, rule_ids, embed, embedder_name, cues_of, institutions, c1, be
         memory[rule] = (vectors[pos], [ts.severities[i].get(rule, "medium") for i in pos])
     info.update(segments=int(n), drafts=len(ts.drafts), positives={rule: int(ts.y[:, j].sum())
                                                                     for j, rule in enumerate(rule_ids)})
-    clean_signal = _fit_lr(x1[others], from_clean[others], CLEAN_SIGNAL_C)
     return SemanticModel(rule_ids, stage1, stage2, thresholds, severe, clear, memory, vectors, mem_y,
                          embedder_name, info, institutions, post_models, head, rank, clean_signal)
 
