@@ -110,3 +110,27 @@ def test_an_account_in_the_name_of_the_institution_is_not_a_persons(reviewer):
 
 def test_a_generic_address_at_a_free_mail_domain_is_still_flagged(reviewer):
     assert found(review(reviewer, "Mail naar info@gmail.com voor kaartjes."), RULE, "medium")
+
+
+@pytest.mark.parametrize("text, excerpt", [
+    ("Dank aan Noor en haar ouders voor de bbq in hun tuin aan de Kastanjelaan 17 in Etten-Leur!", "Kastanjelaan 17"),
+    ("Books for Mensah can go to Rembrandtstraat 9, she's staying with us this month.", "Rembrandtstraat 9"),
+])
+def test_a_street_and_number_nobody_calls_a_home_is_a_low_hint(reviewer, text, excerpt):
+    # No postcode and no word saying whose it is: it may still be someone's
+    # home, so the reader is asked to check, as with a bare postcode address.
+    hits = found(review(reviewer, text), RULE)
+    assert [(f.excerpt, f.severity) for f in hits] == [(excerpt, "low")]
+
+
+@pytest.mark.parametrize("text", [
+    "De open dag is op de locatie Kastanjelaan 17 in Etten-Leur, iedereen welkom!",
+    "The conference venue is Rembrandtstraat 9, doors open at nine.",
+])
+def test_a_street_address_of_a_venue_is_no_finding(reviewer, text):
+    assert not found(review(reviewer, text), RULE)
+
+
+def test_a_street_address_called_a_home_stays_high(reviewer):
+    hits = found(review(reviewer, "Ze woont op de Kastanjelaan 17, stuur haar een kaartje."), RULE)
+    assert [(f.excerpt, f.severity) for f in hits] == [("Kastanjelaan 17", "high")]

@@ -133,6 +133,13 @@ def check(d: Draft, inst: Institutions) -> list[Hit]:
         elif not _PLACE.search(sentence):
             add("address_unclear", "low", start, m.end())
     for m in each(_ADDRESS_STREET, t):
-        if _HOME.search(d.sentence(m.start())) and not _PLACE.search(d.sentence(m.start())):
+        sentence = d.sentence(m.start())
+        if _PLACE.search(sentence):
+            continue  # a venue, a campus, an office: an address meant to be found
+        # With no word saying whose it is, a street and number may still be a
+        # home ("in hun tuin aan de Kastanjelaan 17"): a hint, as with a postcode.
+        if _HOME.search(sentence):
             add("address", "high", m.start(), m.end())
+        else:
+            add("address_unclear", "low", m.start(), m.end())
     return hits
