@@ -134,3 +134,15 @@ def test_a_street_address_of_a_venue_is_no_finding(reviewer, text):
 def test_a_street_address_called_a_home_stays_high(reviewer):
     hits = found(review(reviewer, "Ze woont op de Kastanjelaan 17, stuur haar een kaartje."), RULE)
     assert [(f.excerpt, f.severity) for f in hits] == [("Kastanjelaan 17", "high")]
+
+
+@pytest.mark.parametrize("text, excerpt", [
+    ("Carpool naar de open dag: Tim haalt Romy op bij haar thuis, Keizerstraat 41 in Oosterhout.", "Keizerstraat 41"),
+    ("Carpool naar de open dag: Tim haalt Romy op bij haar thuis, Keizerstraat 41, 4901 AB Oosterhout.",
+     "Keizerstraat 41, 4901 AB"),
+])
+def test_a_home_on_the_way_to_a_venue_is_still_a_home(reviewer, text, excerpt):
+    # A word saying whose home it is wins over a venue in the same sentence,
+    # with or without a postcode.
+    hits = found(review(reviewer, text), RULE)
+    assert [(f.excerpt, f.severity) for f in hits] == [(excerpt, "high")]

@@ -457,3 +457,35 @@ def test_the_head_reads_the_posts_highest_clean_signal(model, embedder, monkeypa
     layer.assess(draft, [])
     expected = model.segment_scores([s.text for s in segments(draft.text)])[1].max()
     assert len(seen) == 1 and np.isclose(float(seen[0][0]), expected)
+
+
+def test_training_folds_follow_the_draft_not_its_position():
+    # A draft keeps its fold when files are reordered or others are added,
+    # so the bank's growth does not reshuffle what each draft is scored against.
+    ts, _, _ = _scored_bank([("accuracy", "medium", 0.5)] * 20)
+    grown, _, _ = _scored_bank([("accuracy", "medium", 0.5)] * 40)
+    grown.drafts.reverse()
+
+    def fold_of(t):
+        return {d.id: k for k, mask in enumerate(t.folds(5)) for d, held in zip(t.drafts, mask) if held}
+
+    before, after = fold_of(ts), fold_of(grown)
+    assert len(before) == 20 and len(after) == 40
+    assert all(after[i] == k for i, k in before.items())
+    assert len(set(before.values())) == 5
+    segments = ts.folds(5, per_segment=True)
+    assert all((s == d[ts.groups]).all() for s, d in zip(segments, ts.folds(5)))
+
+
+def test_training_folds_are_apart_from_a_cross_validations_folds():
+    # Trained inside a cross-validation (review_eval --cv), the drafts left
+    # out of one outer fold must still fill every training fold.
+    from bot.evaluation.review_eval import cv_folds
+
+    ts, _, _ = _scored_bank([("accuracy", "medium", 0.5)] * 60)
+    outer = cv_folds(ts.drafts, 5)
+    for held in outer:
+        inner, _, _ = _scored_bank([("accuracy", "medium", 0.5)] * 60)
+        inner.drafts[:] = [d for d, out in zip(inner.drafts, held) if not out]
+        inner.groups = np.arange(len(inner.drafts))
+        assert all(mask.any() for mask in inner.folds(5))

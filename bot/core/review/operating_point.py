@@ -32,7 +32,7 @@ def fit_post_head(ts: TrainingSet, rule_ids, vectors, oof_proba, oof_logits, oof
     own out-of-fold verdicts, and the thresholds' on the same drafts, go
     into the model's info. `oof_clean_signal`: per segment, the clean signal
     (semantic.py), out of fold."""
-    from bot.core.review.semantic import FOLDS, _folds   # here: semantic imports this module
+    from bot.core.review.semantic import FOLDS   # here: semantic imports this module
 
     r = len(rank)
     n_drafts = len(ts.drafts)
@@ -56,7 +56,7 @@ def fit_post_head(ts: TrainingSet, rule_ids, vectors, oof_proba, oof_logits, oof
     x = post_features(draft_max, stage1, oof_post, ts.pattern_level, high, levels, clean_signal)
     y = verdict_levels(ts)
     clean = np.array([d.clean for d in ts.drafts])
-    partitions = [_folds(np.arange(n_drafts), FOLDS, salt) for salt in HEAD_PARTITIONS]
+    partitions = [ts.folds(FOLDS, salt) for salt in HEAD_PARTITIONS]
     head, info = fit_head(x, y, clean, clean_cost, partitions)
     info.update(thresholds_verdicts=round(float((levels == y).mean()), 4),
                 thresholds_clean_alarms=int(((levels > 0) & clean).sum()))

@@ -45,7 +45,7 @@ from bot.core.review.post_level import PostCall, high_share, post_features
 from bot.core.review.segments import Segment, segments
 from bot.core.review.text import Draft
 
-FEATURE_VERSION = "sem-v27"
+FEATURE_VERSION = "sem-v28"
 # Per review: what stage 2 may embed. On the first small bank 400 / 250 / 120
 # characters kept recall alike (0.784 / 0.781 / 0.781); on round 17's 9,025 dev
 # drafts (5-fold CV through the whole review) 250 / 500 / 800 gave rule recall
@@ -350,6 +350,15 @@ class TrainingSet:
     real: np.ndarray                 # False for the extra span rows (they do not occur at review time)
     pattern_level: np.ndarray        # drafts x rules: the patterns' highest severity rank (0: none)
 
+    def folds(self, k: int, salt: str = "", per_segment: bool = False) -> list[np.ndarray]:
+        """k folds by draft id, so a draft keeps its fold when the bank grows
+        or its files are reordered; masks over drafts, or over segments.
+        Hashed apart from a cross-validation's folds ("train:"): with the
+        same hash, the drafts left out of an outer fold would all share
+        their fold here, and one of these folds would be empty."""
+        ids = np.array([d.id for d in self.drafts])
+        return _folds(ids[self.groups] if per_segment else ids, k, f"train:{salt}")
+
 
 def build_training_set(drafts: Sequence[BankDraft], rule_ids: Sequence[str], cues_of,
                        institutions: R.Institutions, augment_spans: bool = False) -> TrainingSet:
@@ -416,11 +425,12 @@ def _to_normalised(draft: Draft, start: int, end: int) -> tuple[int, int]:
 
 
 def _folds(groups: np.ndarray, k: int, salt: str = "") -> list[np.ndarray]:
-    """k folds by group, assigned by hash (stable as the bank grows); another
-    `salt` gives another partition."""
-    ids = np.unique(groups)
-    order = sorted(ids, key=lambda g: hashlib.sha1(f"{salt}{g}".encode()).hexdigest())
-    return [np.isin(groups, order[i::k]) for i in range(k)]
+    """k folds by group: a group's fold is its hash mod k, so it keeps its
+    fold as the bank grows (a rank in hash order would shift with every
+    group added); another `salt` gives another partition."""
+    ids, inverse = np.unique(groups, return_inverse=True)
+    fold = np.array([int(hashlib.sha1(f"{salt}{g}".encode()).hexdigest()[:12], 16) % k for g in ids])
+    return [fold[inverse] == i for i in range(k)]
 
 
 def train(drafts: Sequence[BankDraft], rule_ids: Sequence[str], embed: Embed, embedder_name: str,
@@ -477,7 +487,7 @@ def _train(drafts, rule_ids, embed, embedder_name, cues_of, institutions, c1, be
     x1 = ngram_features(ts.texts, hashers)
     vectors = np.asarray(embed(ts.texts), dtype=np.float32)
     n, r = ts.y.shape
-    folds = _folds(ts.groups, FOLDS)
+    folds = ts.folds(FOLDS, per_segment=True)
 
     # the clean signal (CLEAN_SIGNAL_C) learns from the segments outside any span
     others = ts.real & ~ts.y.astype(bool).any(axis=1)
@@ -496,7 +506,7 @@ def _train(drafts, rule_ids, embed, embedder_name, cues_of, institutions, c1, be
     xd = ngram_features([Draft(d.text).text for d in ts.drafts], hashers)
     yd = np.array([[rule in d.rules for rule in rule_ids] for d in ts.drafts], dtype=np.int8)
     oof_post = np.zeros((len(ts.drafts), r), dtype=np.float32)
-    for held in _folds(np.arange(len(ts.drafts)), FOLDS):
+    for held in ts.folds(FOLDS):
         for j in range(r):
             m = _fit_lr(xd[~held], yd[~held, j], c1, sparse=True)
             oof_post[held, j] = m.decision_function(xd[held]) if m is not None else -8.0

@@ -70,6 +70,18 @@ def _street_start(t: str, start: int, end: int) -> int:
     return start + sum(len(w) + 1 for w in words[:keep])
 
 
+def _address_kind(sentence: str) -> tuple[str, str] | None:
+    """What an address in this sentence is. A word saying whose home it is
+    wins ("opgehaald bij haar thuis, Keizerstraat 41" on the way to an open
+    day is still her home); else a venue, campus or office is meant to be
+    found; else it may be a home ("in hun tuin aan de Kastanjelaan 17"): a hint."""
+    if _HOME.search(sentence):
+        return "address", "high"
+    if _PLACE.search(sentence):
+        return None
+    return "address_unclear", "low"
+
+
 # An account in the name of an organisation (a foundation, the institution) is not a person's.
 @lru_cache(maxsize=8)
 def _org_account(inst: Institutions) -> re.Pattern:
@@ -126,20 +138,11 @@ def check(d: Draft, inst: Institutions) -> list[Hit]:
             continue  # an official generic address (info@, communicatie@…) is meant to be public
         add("email", "medium", m.start(), m.end())
     for m in each(_ADDRESS_PC, t):
-        sentence = d.sentence(m.start())
-        start = _street_start(t, m.start(), m.end())
-        if _HOME.search(sentence):
-            add("address", "high", start, m.end())
-        elif not _PLACE.search(sentence):
-            add("address_unclear", "low", start, m.end())
+        kind = _address_kind(d.sentence(m.start()))
+        if kind:
+            add(*kind, _street_start(t, m.start(), m.end()), m.end())
     for m in each(_ADDRESS_STREET, t):
-        sentence = d.sentence(m.start())
-        if _PLACE.search(sentence):
-            continue  # a venue, a campus, an office: an address meant to be found
-        # With no word saying whose it is, a street and number may still be a
-        # home ("in hun tuin aan de Kastanjelaan 17"): a hint, as with a postcode.
-        if _HOME.search(sentence):
-            add("address", "high", m.start(), m.end())
-        else:
-            add("address_unclear", "low", m.start(), m.end())
+        kind = _address_kind(d.sentence(m.start()))
+        if kind:
+            add(*kind, m.start(), m.end())
     return hits
