@@ -489,3 +489,11 @@ def test_training_folds_are_apart_from_a_cross_validations_folds():
         inner.drafts[:] = [d for d, out in zip(inner.drafts, held) if not out]
         inner.groups = np.arange(len(inner.drafts))
         assert all(mask.any() for mask in inner.folds(5))
+
+
+def test_a_bank_too_small_for_every_fold_leaves_no_fold_empty():
+    from bot.core.review.semantic import _folds
+
+    masks = _folds(np.array(["a", "b", "c"]), 5)
+    assert masks and all(m.any() for m in masks)
+    assert np.logical_or.reduce(masks).all() and sum(m.sum() for m in masks) == 3

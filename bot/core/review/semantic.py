@@ -427,10 +427,12 @@ def _to_normalised(draft: Draft, start: int, end: int) -> tuple[int, int]:
 def _folds(groups: np.ndarray, k: int, salt: str = "") -> list[np.ndarray]:
     """k folds by group: a group's fold is its hash mod k, so it keeps its
     fold as the bank grows (a rank in hash order would shift with every
-    group added); another `salt` gives another partition."""
+    group added); another `salt` gives another partition. A fold no group
+    hashed to (a bank of a few dozen drafts) is left out: nothing to score."""
     ids, inverse = np.unique(groups, return_inverse=True)
     fold = np.array([int(hashlib.sha1(f"{salt}{g}".encode()).hexdigest()[:12], 16) % k for g in ids])
-    return [fold[inverse] == i for i in range(k)]
+    masks = [fold[inverse] == i for i in range(k)]
+    return [m for m in masks if m.any()]
 
 
 def train(drafts: Sequence[BankDraft], rule_ids: Sequence[str], embed: Embed, embedder_name: str,
