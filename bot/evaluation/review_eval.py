@@ -213,9 +213,9 @@ def cross_validate_dev(settings, folds: int = 5, salt: str = "", **train_options
     semantic layer trained on the other folds, never on itself. Folds are by
     draft id (cv_folds, another `salt` for another partition), so a draft
     keeps its fold as the bank grows; by position, adding a file moved the
-    verdicts ~0.01. The locked
-    test split is never read. Returns the scores over all dev drafts ("all")
-    and per dev file. Bank vectors are cached by content.
+    verdicts ~0.01. The locked test split is never read. Returns the scores
+    over all dev drafts ("all") and per dev file. Bank vectors are cached by
+    content.
     `python -m bot.evaluation.review_eval --cv` prints them."""
     from bot.container import load_organisations
     from bot.core.catalogue import Catalogue
