@@ -16,7 +16,8 @@ from bot.core.review.bank import BankError, parse_bank
 from bot.core.review.engine import merge_semantic
 from bot.core.review.rules import Hit
 from bot.core.review.segments import segments
-from bot.core.review.semantic import SemanticHit, SemanticLayer, bank_fingerprint, train
+from bot.core.review.layer import SemanticLayer
+from bot.core.review.semantic import SemanticHit, bank_fingerprint, train
 from bot.evaluation.review_eval import score_bank
 from bot.infra.vector_cache import CachedVectors
 from tests.fakes import FakeEmbedder
@@ -148,7 +149,9 @@ def test_long_drafts_embed_within_a_budget(model, embedder):
 
     long = " ".join(f"Sentence number {i} about the open day and the coffee." for i in range(400))
     layer.hits(Draft(long), [])
-    assert calls and sum(len(t) for t in calls[0]) <= 500 + 260
+    # everything embedded, ahead of the cues or after them, in one segment per call
+    assert calls and all(len(c) == 1 for c in calls)
+    assert sum(len(t) for c in calls for t in c) <= 500 + 260
 
 
 def test_merge_raises_a_pattern_hit_only_when_the_classifier_is_sure():
@@ -300,7 +303,7 @@ def test_a_segment_where_a_pattern_fired_is_embedded_first(model, embedder):
     start = draft.text.index(flagged)
     cue = Hit("confidential", "label", "high", start + 18, start + 30)
     layer.hits(draft, [cue])
-    assert any(flagged in t for t in calls[0])
+    assert any(flagged in t for c in calls for t in c)
 
 
 def test_score_bank_counts_clean_alarms_per_rule(catalogue):
@@ -439,17 +442,17 @@ def test_the_clean_signal_learns_what_clean_drafts_say_beside_the_problem(model)
 
 def test_the_head_reads_the_posts_highest_clean_signal(model, embedder, monkeypatch):
     """The post's clean signal is its segments' highest, passed to the head as one feature."""
-    from bot.core.review import semantic
+    from bot.core.review import layer as scoring
     from bot.core.review.text import Draft
 
     seen = []
-    original = semantic.post_features
+    original = scoring.post_features
 
     def spy(*args):
         seen.append(args[-1])
         return original(*args)
 
-    monkeypatch.setattr(semantic, "post_features", spy)
+    monkeypatch.setattr(scoring, "post_features", spy)
     embed = lambda texts: np.array(embedder.embed_documents(list(texts)))  # noqa: E731
     layer = SemanticLayer(model, embed)
     text = "Great week with the team. Read the official announcement on the university website."
@@ -498,3 +501,40 @@ def test_a_bank_too_small_for_every_fold_leaves_no_fold_empty():
     masks = _folds(np.array(["a", "b", "c"]), 5)
     assert masks and all(m.any() for m in masks)
     assert np.logical_or.reduce(masks).all() and sum(m.sum() for m in masks) == 3
+
+
+def test_the_layer_embeds_ahead_of_the_patterns_with_the_same_vectors(model, embedder):
+    """start() sets the likeliest segments embedding on another thread before
+    the patterns' hits are known; the vectors are those of embedding the
+    chosen segments in one call."""
+    import threading
+
+    from bot.core.review.text import Draft
+
+    seen = threading.Event()
+    threads = []
+
+    def embed(texts):
+        threads.append(threading.current_thread().name)
+        seen.set()
+        return np.array(embedder.embed_documents(list(texts)))
+
+    def in_one_go(texts):
+        return np.array(embedder.embed_documents(list(texts)))
+
+    text = "Nice week everyone. You get the first month free via my personal link to the app! Fijne dag allemaal."
+    layer = SemanticLayer(model, embed)
+    assessment = layer.start(Draft(text))
+    assert seen.wait(5) and threads[0].startswith("review-prefetch")
+    assessment.embed([])
+    assert np.allclose(assessment.vectors, in_one_go([assessment.segs[i].text for i in assessment.chosen]))
+    hits, _ = assessment.finish()
+    assert "advertising" in {h.rule for h in hits}
+
+
+def test_the_nearest_neighbour_index_reads_the_models_memory_without_a_copy(model):
+    # Stored column-major, the memory's transpose is the same buffer: a
+    # served model does not hold the bank's vectors twice.
+    from bot.core.review.semantic import knn_index
+
+    assert np.shares_memory(knn_index(model.memory_vectors, model.memory_y)[0], model.memory_vectors)

@@ -220,7 +220,8 @@ def cross_validate_dev(settings, folds: int = 5, salt: str = "", **train_options
     from bot.container import load_organisations
     from bot.core.catalogue import Catalogue
     from bot.core.review import RULE_IDS, Reviewer
-    from bot.core.review.semantic import SemanticLayer, train
+    from bot.core.review.layer import SemanticLayer
+    from bot.core.review.semantic import train
     from bot.infra.embedders import make_embeddings
     from bot.infra.vector_cache import CachedVectors
     from ingest.documents import load_knowledge

@@ -134,7 +134,7 @@ class Reviewer:
                  policies: dict[str, ReviewPolicy] | None = None) -> None:
         self.catalogue = catalogue
         self.retriever = retriever
-        self.semantic = semantic      # a SemanticLayer (semantic.py), or None: patterns only
+        self.semantic = semantic      # a SemanticLayer (layer.py), or None: patterns only
         # Each organisation's review policy; by default what knowledge/ gave its OrganisationInfo.
         if policies is None:
             policies = {org: info.review for org, info in catalogue.organisations.items()
@@ -153,11 +153,17 @@ class Reviewer:
         if not draft.text.strip():
             raise InvalidDraft("the draft is empty")
         scope = tuple(orgs) if orgs else tuple(self.catalogue.orgs())
-        related = self._start_related(draft, scope)
+        # Both cores stay busy: the likeliest segments are embedded beside
+        # the patterns, and the related guidelines are looked up beside stage
+        # 2 (without a semantic layer, beside the patterns).
+        assessment = self.semantic.start(draft) if self.semantic is not None else None
+        related = self._start_related(draft, scope) if assessment is None else None
         language = language or detect_language(draft.text[:LANGUAGE_CHARS])
         hits = self._hits(draft, self.institutions)
-        if self.semantic is not None:
-            semantic, call = self.semantic.assess(draft, hits)
+        if assessment is not None:
+            assessment.embed(hits)
+            related = self._start_related(draft, scope)
+            semantic, call = assessment.finish()
             hits = settle(merge_semantic(hits, semantic), call, EXACT_SEVERITY, _semantic_hit)
         findings = []
         for hit in hits:
@@ -291,10 +297,10 @@ class Reviewer:
 
     def _start_related(self, draft: Draft, scope: tuple[str, ...]) -> Future | None:
         """The guidelines the draft's opening is about, looked up on another
-        thread while the rules read the draft: embedding the query (~20 ms)
-        waits mostly in the model, which lets go of the GIL, so it runs beside
-        the patterns and the n-gram features on the second core (2,000-char
-        review p50 ~101 -> ~85 ms on the 2-core machine)."""
+        thread: embedding the query (~20 ms) waits mostly in the model, which
+        lets go of the GIL, so it runs on the second core beside work that
+        holds the GIL on the first (2,000-char review p50 ~101 -> ~85 ms on
+        the 2-core machine)."""
         if self.retriever is None:
             return None
         query = retrieval_query(draft.text)

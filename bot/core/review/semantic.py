@@ -38,10 +38,9 @@ from bot.core.review import rules as R
 from bot.core.review.bank import BankDraft
 from bot.core.review.dense_net import DenseNetwork
 from bot.core.review.operating_point import (choose_clearance, choose_thresholds, fit_post_head,
-                                             rule_ranks, threshold_levels, tune_operating_point)
+                                             rule_ranks, tune_operating_point)
 from bot.core.review.ngrams import BUCKETS, Ngrams
 from bot.core.review.ngrams import scores as ngram_scores
-from bot.core.review.post_level import PostCall, high_share, post_features
 from bot.core.review.segments import Segment, segments
 from bot.core.review.text import Draft
 
@@ -554,78 +553,13 @@ def _train(drafts, rule_ids, embed, embedder_name, cues_of, institutions, c1, be
         memory[rule] = (vectors[pos], [ts.severities[i].get(rule, "medium") for i in pos])
     info.update(segments=int(n), drafts=len(ts.drafts), positives={rule: int(ts.y[:, j].sum())
                                                                     for j, rule in enumerate(rule_ids)})
-    return SemanticModel(rule_ids, stage1, stage2, thresholds, severe, clear, memory, vectors, mem_y,
-                         embedder_name, info, institutions, post_models, head, rank, clean_signal)
+    # Column-major: the nearest-neighbour product reads the transpose, which
+    # is then this same memory rather than a 60 MB copy made at the first review.
+    return SemanticModel(rule_ids, stage1, stage2, thresholds, severe, clear, memory, np.asfortranarray(vectors),
+                         mem_y, embedder_name, info, institutions, post_models, head, rank, clean_signal)
 
 
-# ---------------------------------------------------------------- scoring a draft
-
-class SemanticLayer:
-    def __init__(self, model: SemanticModel, embed: Embed, budget_chars: int = EMBED_BUDGET_CHARS) -> None:
-        self.model = model
-        self.embed = embed
-        self.budget_chars = budget_chars
-        # per rule: its labelled spans' vectors, and which of them are `high` (the head's evidence)
-        self._high = {rule: (vectors, np.array([s == "high" for s in severities], dtype=bool))
-                      for rule, (vectors, severities) in model.memory.items()}
-
-    def hits(self, draft: Draft, cue_hits) -> list[SemanticHit]:
-        return self.assess(draft, cue_hits)[0]
-
-    def assess(self, draft: Draft, cue_hits) -> tuple[list[SemanticHit], PostCall | None]:
-        """The classifier's hits, and the post-level head's call on the whole
-        post (None without a head)."""
-        segs = segments(draft.text)
-        if not segs:
-            return [], None
-        m = self.model
-        grams = Ngrams()
-        logits, clean_signal = m.segment_scores([s.text for s in segs], grams)
-        cues = cue_features(draft, segs, cue_hits, m.rule_ids, m.institutions)
-        chosen = self._choose(segs, logits, cues)
-        if not chosen:
-            return [], None
-        vectors = np.asarray(self.embed([segs[i].text for i in chosen]), dtype=np.float32)
-        post = m.post_logits(draft.text, grams)
-        proba = m.stage2_proba(vectors, with_neighbours(logits)[chosen], cues[chosen], post)
-        call = self._call(segs, chosen, logits, cues, vectors, proba, post, cue_hits, float(clean_signal.max()))
-        out = []
-        for row, i in enumerate(chosen):
-            for j, rule in enumerate(m.rule_ids):
-                p = float(proba[row, j])
-                if p < m.clear[j] and cues[i, len(m.rule_ids) + j] and rule not in EXACT_SEVERITY:
-                    seg = segs[i]
-                    out.append(SemanticHit(rule, "low", seg.start, seg.end, round(p, 3), clear=True))
-                elif p >= m.thresholds[j]:
-                    seg = segs[i]
-                    severity = m.severity(rule, vectors[row]) if p >= m.severe[j] else "low"
-                    out.append(SemanticHit(rule, severity, seg.start, seg.end, round(p, 3)))
-        return out, call
-
-    def _call(self, segs, chosen, logits, cues, vectors, proba, post, cue_hits, clean_signal: float) -> PostCall | None:
-        m = self.model
-        if m.head is None:
-            return None
-        r = len(m.rule_ids)
-        draft_max = proba.max(axis=0)
-        fired_max = np.where(cues[chosen, r:2 * r] > 0, proba, -1.0).max(axis=0)
-        best = proba.argmax(axis=0)
-        high = np.zeros(r, dtype=np.float32)
-        for j, rule in enumerate(m.rule_ids):
-            if rule in self._high:
-                high[j] = high_share(vectors[best[j]][None, :], *self._high[rule])[0]
-        level = threshold_levels(draft_max, fired_max, m.severe, m.clear, m.rank)
-        x = post_features(draft_max[None, :], logits.max(axis=0)[None, :], post, pattern_levels(cue_hits, m.rule_ids)[None, :],
-                          high[None, :], np.array([level]), np.array([clean_signal]))
-        order = tuple(m.rule_ids[j] for j in np.argsort(-draft_max, kind="stable"))
-        spans = {rule: (segs[chosen[best[j]]].start, segs[chosen[best[j]]].end, round(float(draft_max[j]), 3))
-                 for j, rule in enumerate(m.rule_ids)}
-        return PostCall(int(m.head.predict(x)[0]), order, spans)
-
-    def _choose(self, segs: Sequence[Segment], logits: np.ndarray, cues: np.ndarray) -> list[int]:
-        return choose_segments([len(s.text) for s in segs], logits, cues, len(self.model.rule_ids),
-                               self.budget_chars)
-
+# ---------------------------------------------------------------- choosing what a review embeds (layer.py scores)
 
 def choose_segments(lengths: Sequence[int], logits: np.ndarray, cues: np.ndarray, r: int,
                     budget_chars: int = EMBED_BUDGET_CHARS) -> list[int]:
