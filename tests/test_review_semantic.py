@@ -538,3 +538,23 @@ def test_the_nearest_neighbour_index_reads_the_models_memory_without_a_copy(mode
     from bot.core.review.semantic import knn_index
 
     assert np.shares_memory(knn_index(model.memory_vectors, model.memory_y)[0], model.memory_vectors)
+
+
+def test_reviews_at_the_same_time_find_what_they_find_one_by_one(model, embedder, catalogue):
+    # Several requests review at once (the Slack and Teams servers): each
+    # review's segments go through the layer's shared prefetch threads.
+    from concurrent.futures import ThreadPoolExecutor
+
+    layer = SemanticLayer(model, lambda texts: np.array(embedder.embed_documents(list(texts))))
+    reviewer = Reviewer(catalogue, semantic=layer)
+    drafts = [f"{FILLER[i % 5]} {ADVERTS[i % 6]}. {RUMOURS[i % 6]}. {CLEAN[i % 6]}" for i in range(12)]
+
+    def outcome(text):
+        r = reviewer.review(text, ["leiden", "rocwb"])
+        return r.verdict, [(f.rule, f.severity, f.start, f.end) for f in r.findings]
+
+    alone = [outcome(t) for t in drafts]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(outcome, drafts))
+    assert together == alone
+    assert any(findings for _, findings in alone)

@@ -6,6 +6,7 @@ examples) are ever cached: never a user's draft."""
 from __future__ import annotations
 
 import hashlib
+import threading
 from pathlib import Path
 from typing import Sequence
 
@@ -29,6 +30,7 @@ class CachedVectors:
         self.path = cache_dir / f"review-vectors-{safe}.npz" if cache_dir else None
         self._cache: dict[str, np.ndarray] = {}
         self._dirty = False
+        self._lock = threading.Lock()
         if self.path and self.path.exists():
             try:
                 with np.load(self.path) as data:
@@ -37,6 +39,12 @@ class CachedVectors:
                 self._cache = {}  # a torn or foreign file: embed again
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        # A review embeds on two threads (core/review/prefetch.py); one
+        # embedding at a time keeps the dict and the file whole.
+        with self._lock:
+            return self._vectors(texts)
+
+    def _vectors(self, texts: Sequence[str]) -> np.ndarray:
         keys = [_key(t) for t in texts]
         missing = sorted({k: t for k, t in zip(keys, texts) if k not in self._cache}.items())
         for i in range(0, len(missing), self.batch):

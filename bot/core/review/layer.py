@@ -13,6 +13,7 @@ The result is the same as scoring in one go: only when the work is done changes.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 from bot.core.review.ngrams import Ngrams
@@ -126,4 +127,3 @@ class Assessment:
         spans = {rule: (segs[chosen[best[j]]].start, segs[chosen[best[j]]].end, round(float(draft_max[j]), 3))
                  for j, rule in enumerate(m.rule_ids)}
         return PostCall(int(m.head.predict(x)[0]), order, spans)
-
