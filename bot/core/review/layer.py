@@ -59,6 +59,7 @@ class Assessment:
     def __init__(self, layer: SemanticLayer, draft: Draft) -> None:
         self.layer, self.model, self.draft = layer, layer.model, draft
         self.segs: list[Segment] = segments(draft.text)
+        self.lengths = [len(s.text) for s in self.segs]
         self.grams = Ngrams()
         self.chosen: list[int] = []
         self.vectors = np.zeros((0, 0), dtype=np.float32)
@@ -68,13 +69,10 @@ class Assessment:
         self.logits, self.clean_signal = self.model.segment_scores([s.text for s in self.segs], self.grams)
         r = len(self.model.rule_ids)
         # What the review would embed if no pattern fired, likeliest first.
-        ahead = choose_segments(self._lengths(), self.logits, np.zeros((len(self.segs), 2 * r)), r,
+        ahead = choose_segments(self.lengths, self.logits, np.zeros((len(self.segs), 2 * r)), r,
                                 layer.budget_chars)
         ahead.sort(key=lambda i: -float(self.logits[i].max()))
         self._prefetch = Prefetch(layer.embed, [s.text for s in self.segs], ahead, layer._prefetcher)
-
-    def _lengths(self) -> list[int]:
-        return [len(s.text) for s in self.segs]
 
     def embed(self, cue_hits) -> None:
         """Choose the segments to embed, now that the patterns' hits are known, and get their vectors."""
@@ -83,7 +81,7 @@ class Assessment:
             return
         m = self.model
         self.cues = cue_features(self.draft, self.segs, cue_hits, m.rule_ids, m.institutions)
-        self.chosen = choose_segments(self._lengths(), self.logits, self.cues, len(m.rule_ids),
+        self.chosen = choose_segments(self.lengths, self.logits, self.cues, len(m.rule_ids),
                                       self.layer.budget_chars)
         self.vectors = self._prefetch.take(self.chosen)
 

@@ -29,7 +29,6 @@ class Prefetch:
         self._todo = list(order)            # what is still to embed, next first
         self._done: dict[int, np.ndarray] = {}
         self._running: set[int] = set()
-        self._failed: set[int] = set()
         self._lock = threading.Condition()
         # Queued behind another review's prefetch, it may start only after
         # `take` has embedded everything: then it finds nothing to do.
@@ -50,7 +49,6 @@ class Prefetch:
             except Exception:
                 with self._lock:
                     self._running.discard(i)
-                    self._failed.add(i)
                     self._lock.notify_all()
                 if raise_errors:
                     raise
@@ -69,8 +67,9 @@ class Prefetch:
         self._work(True)
         with self._lock:
             self._lock.wait_for(lambda: not (self._running & wanted))
-            retry = [i for i in chosen if i in self._failed and i not in self._done]
-        for i in retry:   # it failed on the other thread: once more here, raising this time
+            # every chosen segment is done now, or failed on the other thread
+            retry = [i for i in chosen if i not in self._done]
+        for i in retry:   # once more here, raising this time
             self._done[i] = np.asarray(self._embed([self._texts[i]]), dtype=np.float32)[0]
         if not chosen:
             return np.zeros((0, 0), dtype=np.float32)
