@@ -14,15 +14,19 @@ against Block Kit's documented limits."""
 from __future__ import annotations
 
 import functools
+import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
 import pytest
+from rich.console import Console
 
-from bot.channels.labels import RULE_LABELS
+from bot.channels.labels import RULE_LABELS, points
 from bot.channels.slack import blocks as ui
 from bot.channels.teams import cards
+from bot.channels.terminal import render_review
 from bot.core.models import Answer, Citation, Finding, Review
 from bot.core.review.rules import RULE_IDS
 from fakes import fake_assistant
@@ -271,6 +275,72 @@ def test_one_quote_per_finding_and_the_rest_behind_show_sources(language):
     for f in SIX:
         assert f.citations[0].quote in slack_visible
         assert all(c.quote not in slack_visible for c in f.citations[1:])
+
+
+def angry_review(language: str) -> Review:
+    """An angry post: "furious" and three "!!!" are four findings that say the
+    same thing, beside one that says something else."""
+    sources = (cite(7), cite(8))
+    same = [Finding("emotional", "medium", start, start + len(text), text, "Geschreven in boosheid.",
+                    "Wacht tot je rustig bent.", sources)
+            for start, text in ((3, "furious"), (18, "!!!"), (49, "!!!"), (68, "!!!"))]
+    other = Finding("offensive", "high", 30, 40, "a disgrace", "Kwetsend.", "Laat het weg.", (cite(9),))
+    return Review("do_not_post", language, (*same, other), ())
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_findings_that_say_the_same_thing_are_one_point_with_each_passage(language):
+    r = angry_review(language)
+    card = cards.review_card(r, "leiden")
+    check_adaptive_card(card)
+    body = json.dumps(card["body"], ensure_ascii=False)
+    assert ("2 point(s)" if language == "en" else "2 punt(en)") in body
+    assert body.count("Geschreven in boosheid.") == 1 and body.count("Wacht tot je rustig bent.") == 1
+    assert "\u201cfurious\u201d \u00b7 \u201c!!!\u201d (3\u00d7)" in body
+    assert body.index("Kwetsend.") < body.index("Geschreven in boosheid.")    # most severe first still
+
+    blocks = ui.review_blocks(r)
+    check_slack(blocks)
+    text = json.dumps(blocks, ensure_ascii=False)
+    assert ("2 points" if language == "en" else "2 aandachtspunten") in text
+    assert text.count("Geschreven in boosheid.") == 1
+    assert "\u201cfurious\u201d \u00b7 \u201c!!!\u201d (3\u00d7)" in text
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(render_review(r, "So furious!!! this is a disgrace!!! why!!!"))
+    shown = console.export_text()
+    assert shown.count("Geschreven in boosheid.") == 1 and "\u201cfurious\u201d \u00b7 \u201c!!!\u201d (3\u00d7)" in shown
+    # the machine-readable review keeps every finding and its offsets
+    assert [f["start"] for f in r.to_dict()["findings"]] == [3, 18, 49, 68, 30]
+
+
+def test_findings_citing_other_guidelines_or_at_another_severity_stay_apart():
+    base = Finding("emotional", "medium", 0, 3, "!!!", "Boos.", "Wacht.", (cite(7),))
+    others = [replace(base, start=5, end=8, severity="low"), replace(base, start=10, end=13, citations=(cite(8),)),
+              replace(base, start=15, end=18, box=(1, 2, 3, 4), excerpt=""),
+              replace(base, start=20, end=23, box=(5, 6, 7, 8), excerpt="")]
+    listed = points([base, *others])
+    assert [(p.finding.start, p.single) for p in listed] == [(0, True), (10, True), (15, True), (20, True), (5, True)]
+
+
+def test_a_long_list_of_passages_is_cut_to_the_room_it_has():
+    many = [Finding("emotional", "medium", k, k + 1, f"passage number {k} " * 5, "Boos.", "Wacht.", (cite(7),))
+            for k in range(30)]
+    point, = points(many)
+    line = point.excerpt(300)
+    assert len(line) <= 300 and line.startswith("\u201cpassage number 0 passage number 0")
+    shown = line.count("\u201cpassage")
+    assert 2 <= shown < 30 and line.endswith(f" (+{30 - shown})")
+
+
+def test_a_review_with_more_points_than_a_card_holds_says_how_many_are_left_out():
+    many = tuple(Finding("privacy", "medium", k, k + 5, "x" * 400, f"Bericht {k}.", "Doe het anders.",
+                         (cite(k % 5 + 1), cite(k % 5 + 2))) for k in range(14))
+    card = cards.review_card(Review("caution", "en", many, ()), "leiden")
+    check_adaptive_card(card)
+    assert len(json.dumps(card).encode("utf-8")) < 26_000
+    body = json.dumps(card["body"], ensure_ascii=False)
+    shown = sum(f"Bericht {k}." in body for k in range(14))
+    assert shown <= cards.MAX_FINDINGS and f"… and {14 - shown} more point(s)" in body
 
 
 def _without(node, key):

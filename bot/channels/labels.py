@@ -3,6 +3,8 @@ Slack and Teams."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 VERDICT_LABELS = {
     "en": {"ok": "OK to post", "caution": "Change before posting", "do_not_post": "Do not post"},
     "nl": {"ok": "Prima om te plaatsen", "caution": "Pas aan voor plaatsen", "do_not_post": "Niet plaatsen"},
@@ -43,6 +45,60 @@ def rule_label(rule: str, language: str) -> str:
 def by_severity(findings):
     """High first, then medium, then low; text order within a severity."""
     return sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, len(SEVERITY_ORDER)))
+
+
+@dataclass(frozen=True)
+class Point:
+    """Findings a reader takes in as one: the same rule, severity, message,
+    advice and guidelines (an angry post's three "!!!"), shown once with each
+    passage they flag. `finding` is the first, whose words the point shows;
+    `excerpts` each distinct passage with how often it was flagged."""
+    finding: object
+    excerpts: tuple[tuple[str, int], ...]
+
+    @property
+    def single(self) -> bool:
+        """One finding: its excerpt is shown as before, quoted by the channel."""
+        return len(self.excerpts) == 1 and self.excerpts[0][1] == 1
+
+    def excerpt(self, limit: int) -> str:
+        """The flagged passage as a channel shows it: one finding's excerpt
+        as it is (cut at `limit`); several as “a” · “b” (3×), already
+        quoted, as many as fit in `limit` and then how many more (+2)."""
+        if self.single:
+            return _cut(self.excerpts[0][0], limit)
+        shown: list[str] = []
+        for k, (text, n) in enumerate(self.excerpts):
+            part = f"\u201c{_cut(text, max(limit // 3, 40))}\u201d" + (f" ({n}\u00d7)" if n > 1 else "")
+            rest = len(self.excerpts) - k - 1
+            if shown and len(" \u00b7 ".join([*shown, part])) + (len(f" (+{rest})") if rest else 0) > limit:
+                return _cut(" \u00b7 ".join(shown), limit - 8) + f" (+{len(self.excerpts) - k})"
+            shown.append(part)
+        return _cut(" \u00b7 ".join(shown), limit)
+
+
+def points(findings) -> list[Point]:
+    """The findings as the points a channel lists, most severe first: text
+    findings that say the same thing are one point (an image's findings each
+    mark their own box, so they stay apart). The JSON output keeps every
+    finding, with its offsets."""
+    groups: dict = {}
+    for f in by_severity(findings):
+        key = id(f) if getattr(f, "box", None) is not None or not f.excerpt else (
+            f.rule, f.severity, f.message, f.suggestion,
+            tuple((c.organisation, c.document, c.section, c.quote) for c in f.citations))
+        groups.setdefault(key, []).append(f)
+    out = []
+    for found in groups.values():
+        counts: dict[str, int] = {}
+        for f in found:
+            counts[f.excerpt] = counts.get(f.excerpt, 0) + 1
+        out.append(Point(found[0], tuple(counts.items())))
+    return out
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "\u2026"
 
 
 # -- what the knowledge base says of the organisations, for help texts ---------------

@@ -6,7 +6,7 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
-from bot.channels.labels import verdict_label
+from bot.channels.labels import points, verdict_label
 from bot.core.models import Answer, Citation, Review
 
 _VERDICT_STYLE = {"ok": "bold green", "caution": "bold yellow", "do_not_post": "bold red"}
@@ -43,12 +43,16 @@ def render_review(review: Review, draft: str) -> Group:
         if f.box is None and f.start < len(highlighted.plain):
             highlighted.stylize(f"reverse {_SEVERITY[f.severity]}", f.start, min(f.end, len(highlighted.plain)))
     parts = [Panel(highlighted, title=Text(label, style=style), border_style=style.split()[-1])]
-    for n, f in enumerate(review.findings, 1):
+    for n, point in enumerate(points(review.findings), 1):
+        f = point.finding
         t = Text()
         t.append(f"{n}. [{f.severity}] {f.rule}", style=f"bold {_SEVERITY[f.severity]}")
         if f.box is not None:
             t.append("  [x={}, y={}, w={}, h={}]".format(*f.box), style="dim")
-        t.append(f"  “{f.excerpt}”\n" if f.excerpt else "\n", style="italic")
+        if point.single:
+            t.append(f"  “{f.excerpt}”\n" if f.excerpt else "\n", style="italic")
+        else:
+            t.append(f"  {point.excerpt(4000)}\n", style="italic")
         t.append(f"   {f.message}\n")
         if f.suggestion:
             t.append("   → " + f.suggestion + "\n", style="green")

@@ -13,8 +13,8 @@ import json
 from collections import OrderedDict
 from typing import Iterable, Sequence
 
-from bot.channels.labels import (SEVERITY_MARK, VERDICT_LABELS, VERDICT_MARK, by_severity, example_questions,
-                                 naming_hint, rule_label)
+from bot.channels.labels import (SEVERITY_MARK, VERDICT_LABELS, VERDICT_MARK, example_questions, naming_hint, points,
+                                 rule_label)
 from bot.core.models import Answer, Citation, Review
 
 MAX_BLOCKS = 50
@@ -336,21 +336,23 @@ def verdict_line(review: Review) -> str:
 
 def review_blocks(review: Review, *, feedback_value: str | None = None, limit: int = MAX_BLOCKS) -> list[dict]:
     t = labels(review.language)
-    n = len(review.findings)
+    listed = points(review.findings)
+    n = len(listed)
     summary = t["findings"].format(n=n, s="" if n == 1 else ("s" if review.language == "en" else "en")) if n \
         else t["no_findings"]
     blocks: list[dict] = [header(verdict_line(review)), section(summary)]
     tail = [feedback_actions(review.language, feedback_value)] if feedback_value else []
     budget = limit - len(blocks) - len(tail) - 1
     shown = 0
-    for i, f in enumerate(by_severity(review.findings), 1):
+    for i, point in enumerate(listed, 1):
         if budget < 2:
             break
+        f = point.finding
         mark = SEVERITY_MARK.get(f.severity, "•")
         label = f"{t['severity'].get(f.severity, f.severity)} · {rule_label(f.rule, review.language)}"
         text = f"*{i}. {mark} {esc(label)}*\n{esc(f.message)}"
         if f.excerpt:
-            text += "\n" + blockquote(clip(f.excerpt, 500))
+            text += "\n" + blockquote(clip(f.excerpt, 500) if point.single else point.excerpt(500))
         if f.suggestion:
             text += f"\n→ *{t['suggestion']}:* {esc(f.suggestion)}"
         block = section(text)

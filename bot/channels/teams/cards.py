@@ -18,7 +18,7 @@ from typing import Iterable, Sequence
 
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 
-from bot.channels.labels import SEVERITY_MARK, VERDICT_LABELS, by_severity, example_questions, naming_hint, rule_label
+from bot.channels.labels import SEVERITY_MARK, VERDICT_LABELS, example_questions, naming_hint, points, rule_label
 from bot.core.models import Answer, Citation, Review
 
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -337,22 +337,23 @@ def review_card(review: Review, org: str | None = None) -> dict:
     L = labels(review.language)
     card = CardBuilder()
     card.heading(L["verdict"][review.verdict], size="Large")
-    if review.findings:
-        card.text(L["findings"].format(n=len(review.findings)), subtle=True)
+    listed = points(review.findings)
+    if listed:
+        card.text(L["findings"].format(n=len(listed)), subtle=True)
     else:
         card.text(L["no_findings"])
     seen: set = set()
     shown = 0
-    for n, f in enumerate(by_severity(review.findings), 1):
+    for n, point in enumerate(listed, 1):
         if n > MAX_FINDINGS or card.size() > BODY_BUDGET:
             break
-        shown = n
+        shown, f = n, point.finding
         with card.box(style=None, separator=True):
             mark = SEVERITY_MARK.get(f.severity, "•")
             card.text(f"{n}. {mark} {L['severity'][f.severity]} · {rule_label(f.rule, review.language)}", bold=True)
-            excerpt = f.excerpt if len(f.excerpt) <= MAX_EXCERPT_CHARS else f.excerpt[: MAX_EXCERPT_CHARS - 1] + "…"
+            excerpt = point.excerpt(MAX_EXCERPT_CHARS)
             if excerpt:  # a face found in a photo has a box, no excerpt
-                card.text(f"“{excerpt}”", italic=True, spacing="Small")
+                card.text(f"“{excerpt}”" if point.single else excerpt, italic=True, spacing="Small")
             card.text(f.message, spacing="Small")
             if f.suggestion:
                 card.labelled(L["suggestion"], f.suggestion, spacing="Small", small=False)
@@ -363,8 +364,8 @@ def review_card(review: Review, org: str | None = None) -> dict:
             if more:
                 card.show_card(L["show_sources"],
                                lambda inner, more=more: [inner.citation(c, review.language, compact=True) for c in more])
-    if shown < len(review.findings):
-        card.text(L["more_findings"].format(n=len(review.findings) - shown), subtle=True)
+    if shown < len(listed):
+        card.text(L["more_findings"].format(n=len(listed) - shown), subtle=True)
     related = [c for c in review.related if (c.organisation, c.document, c.section, c.quote) not in seen]
     if related and card.size() <= BODY_BUDGET:
         card.text(L["related"], bold=True, spacing="Large")
