@@ -13,7 +13,7 @@ import pytest
 from bot.core.catalogue import Catalogue
 from bot.core.review import RULE_IDS, Reviewer
 from bot.core.review.bank import BankError, parse_bank
-from bot.core.review.engine import merge_semantic
+from bot.core.review.engine import DISMISS_BELOW, merge_semantic
 from bot.core.review.rules import Hit
 from bot.core.review.segments import segments
 from bot.core.review.layer import SemanticLayer
@@ -284,12 +284,24 @@ def test_score_bank_counts_rules_verdicts_and_clean_alarms(bank, model, embedder
 def test_a_confident_near_miss_turns_a_pattern_alarm_into_a_hint_but_never_an_identifier():
     photo = Hit("privacy", "photo", "medium", 5, 10)
     phone = Hit("personal_data", "phone", "medium", 20, 30)
-    merged = merge_semantic([photo, phone], [SemanticHit("privacy", "low", 0, 15, 0.01, clear=True),
-                                             SemanticHit("personal_data", "low", 15, 35, 0.01, clear=True)])
+    merged = merge_semantic([photo, phone], [SemanticHit("privacy", "low", 0, 15, 0.3, clear=True),
+                                             SemanticHit("personal_data", "low", 15, 35, 0.001, clear=True)])
     by_rule = {h.rule: h for h in merged}
-    assert by_rule["privacy"].severity == "low" and by_rule["privacy"].confidence == 0.01
+    assert by_rule["privacy"].severity == "low" and by_rule["privacy"].confidence == 0.3
     assert by_rule["personal_data"].severity == "medium"   # the exact detectors are never overruled
     assert len(merged) == 2
+
+
+def test_a_pattern_alarm_the_classifier_all_but_rules_out_is_no_hint_either():
+    photo = Hit("privacy", "photo", "medium", 5, 10)
+    slur = Hit("offensive", "slur", "high", 40, 45)
+    sure = min(DISMISS_BELOW / 2, 0.001)
+    merged = merge_semantic([photo, slur], [SemanticHit("privacy", "low", 0, 15, sure, clear=True),
+                                            SemanticHit("offensive", "low", 35, 50, sure, clear=True)])
+    # the photo is gone; a high hit is never cleared, however sure the classifier is
+    assert [(h.rule, h.severity) for h in merged] == [("offensive", "high")]
+    kept = merge_semantic([photo], [SemanticHit("privacy", "low", 0, 15, DISMISS_BELOW, clear=True)])
+    assert [(h.rule, h.severity) for h in kept] == [("privacy", "low")]
 
 
 def test_a_segment_where_a_pattern_fired_is_embedded_first(model, embedder):
