@@ -343,6 +343,19 @@ def test_a_review_with_more_points_than_a_card_holds_says_how_many_are_left_out(
     assert shown <= cards.MAX_FINDINGS and f"… and {14 - shown} more point(s)" in body
 
 
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_related_guideline_already_quoted_under_a_finding_is_not_repeated(language):
+    f = Finding("emotional", "medium", 0, 3, "!!!", "Boos.", "Wacht.", (cite(7), cite(8)))
+    again, other = replace(cite(7), score=0.42), cite(12)     # the same quote, found again by retrieval
+    r = Review("caution", language, (f,), (again, other))
+    card = json.dumps(cards.review_card(r, "leiden")["body"], ensure_ascii=False)
+    slack = json.dumps(_without(ui.review_blocks(r), "value"), ensure_ascii=False)
+    console = Console(width=300, record=True, file=io.StringIO())
+    console.print(render_review(r, "!!!"))
+    for shown in (card, slack, console.export_text()):
+        assert shown.count(cite(7).quote) == 1 and cite(12).quote in shown
+
+
 def _without(node, key):
     if isinstance(node, dict):
         return {k: _without(v, key) for k, v in node.items() if k != key}

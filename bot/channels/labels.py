@@ -97,6 +97,18 @@ def points(findings) -> list[Point]:
     return out
 
 
+def quote_key(c) -> tuple:
+    """What makes two citations the same quote, whatever their scores."""
+    return (c.organisation, c.document, c.section, c.quote)
+
+
+def not_quoted(related, shown) -> list:
+    """The related guidelines a reply has not already quoted under a finding
+    (`shown`: the citations it did quote), in their order."""
+    quoted = {quote_key(c) for c in shown}
+    return [c for c in related if quote_key(c) not in quoted]
+
+
 def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(limit - 1, 0)] + "\u2026"
 

@@ -6,7 +6,7 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
-from bot.channels.labels import points, verdict_label
+from bot.channels.labels import not_quoted, points, verdict_label
 from bot.core.models import Answer, Citation, Review
 
 _VERDICT_STYLE = {"ok": "bold green", "caution": "bold yellow", "do_not_post": "bold red"}
@@ -59,9 +59,10 @@ def render_review(review: Review, draft: str) -> Group:
         parts.append(t)
         for c in f.citations:
             parts.append(citation_text(c))
-    if review.related:
+    related = not_quoted(review.related, [c for f in review.findings for c in f.citations])
+    if related:
         parts.append(Text("\nRelated guidelines" if review.language == "en" else "\nGerelateerde richtlijnen", style="bold"))
-        for n, c in enumerate(review.related, 1):
+        for n, c in enumerate(related, 1):
             parts.append(citation_text(c, n))
     return Group(*parts)
 

@@ -13,8 +13,8 @@ import json
 from collections import OrderedDict
 from typing import Iterable, Sequence
 
-from bot.channels.labels import (SEVERITY_MARK, VERDICT_LABELS, VERDICT_MARK, example_questions, naming_hint, points,
-                                 rule_label)
+from bot.channels.labels import (SEVERITY_MARK, VERDICT_LABELS, VERDICT_MARK, example_questions, naming_hint,
+                                 not_quoted, points, rule_label)
 from bot.core.models import Answer, Citation, Review
 
 MAX_BLOCKS = 50
@@ -343,7 +343,7 @@ def review_blocks(review: Review, *, feedback_value: str | None = None, limit: i
     blocks: list[dict] = [header(verdict_line(review)), section(summary)]
     tail = [feedback_actions(review.language, feedback_value)] if feedback_value else []
     budget = limit - len(blocks) - len(tail) - 1
-    shown = 0
+    shown, quoted = 0, []
     for i, point in enumerate(listed, 1):
         if budget < 2:
             break
@@ -362,6 +362,7 @@ def review_blocks(review: Review, *, feedback_value: str | None = None, limit: i
             block["accessory"] = button(t["show_sources"], SHOW_SOURCES, more)
         blocks.append(block)
         budget -= 1
+        quoted += f.citations[:1]
         lines = [citation_line(c) for c in f.citations[:1]]
         if lines:
             blocks.append(context(lines))
@@ -370,10 +371,11 @@ def review_blocks(review: Review, *, feedback_value: str | None = None, limit: i
     if shown < n:
         blocks.append(context([f"… +{n - shown}"]))
         budget -= 1
-    if review.related and budget >= 3:
+    related = not_quoted(review.related, quoted)     # a quote already under a finding is not repeated
+    if related and budget >= 3:
         blocks.append(section(f"*{t['related']}*"))
         budget -= 1
-        for c in review.related:
+        for c in related:
             if budget < 1:
                 break
             blocks.append(citation_section(c))

@@ -18,7 +18,8 @@ from typing import Iterable, Sequence
 
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 
-from bot.channels.labels import SEVERITY_MARK, VERDICT_LABELS, example_questions, naming_hint, points, rule_label
+from bot.channels.labels import (SEVERITY_MARK, VERDICT_LABELS, example_questions, naming_hint, points, quote_key,
+                                 rule_label)
 from bot.core.models import Answer, Citation, Review
 
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -252,7 +253,7 @@ class CardBuilder:
         one already shown on this card (`seen`) is referred to by its section."""
         L = labels(language)
         if seen is not None:
-            key = (c.organisation, c.document, c.section, c.quote)
+            key = quote_key(c)
             if key in seen:
                 self.labelled(L["section"], f"{c.section} ({L['quoted_above']})", spacing="Small")
                 return
@@ -366,7 +367,7 @@ def review_card(review: Review, org: str | None = None) -> dict:
                                lambda inner, more=more: [inner.citation(c, review.language, compact=True) for c in more])
     if shown < len(listed):
         card.text(L["more_findings"].format(n=len(listed) - shown), subtle=True)
-    related = [c for c in review.related if (c.organisation, c.document, c.section, c.quote) not in seen]
+    related = [c for c in review.related if quote_key(c) not in seen]
     if related and card.size() <= BODY_BUDGET:
         card.text(L["related"], bold=True, spacing="Large")
         for c in related[:MAX_RELATED]:
