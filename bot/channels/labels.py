@@ -85,8 +85,7 @@ def points(findings) -> list[Point]:
     groups: dict = {}
     for f in by_severity(findings):
         key = id(f) if getattr(f, "box", None) is not None or not f.excerpt else (
-            f.rule, f.severity, f.message, f.suggestion,
-            tuple((c.organisation, c.document, c.section, c.quote) for c in f.citations))
+            f.rule, f.severity, f.message, f.suggestion, tuple(quote_key(c) for c in f.citations))
         groups.setdefault(key, []).append(f)
     out = []
     for found in groups.values():
