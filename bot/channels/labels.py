@@ -3,6 +3,7 @@ Slack and Teams."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 VERDICT_LABELS = {
@@ -87,13 +88,7 @@ def points(findings) -> list[Point]:
         key = id(f) if getattr(f, "box", None) is not None or not f.excerpt else (
             f.rule, f.severity, f.message, f.suggestion, tuple(quote_key(c) for c in f.citations))
         groups.setdefault(key, []).append(f)
-    out = []
-    for found in groups.values():
-        counts: dict[str, int] = {}
-        for f in found:
-            counts[f.excerpt] = counts.get(f.excerpt, 0) + 1
-        out.append(Point(found[0], tuple(counts.items())))
-    return out
+    return [Point(found[0], tuple(Counter(f.excerpt for f in found).items())) for found in groups.values()]
 
 
 def quote_key(c) -> tuple:

@@ -67,11 +67,12 @@ def merge_semantic(hits: list[Hit], semantic) -> list[Hit]:
             # the classifier is confident the pattern saw a near miss: a hint, not an alarm
             # (never a high hit: exam content, salaries, labels, slurs are the
             # patterns' surest signals, and a missed breach costs more)
-            demoted = [i for i in overlapping if out[i].rule not in EXACT_SEVERITY and out[i].severity == "medium"]
-            for i in demoted:
-                out[i] = replace(out[i], severity="low", confidence=s.confidence)
+            cleared = [i for i in overlapping if out[i].rule not in EXACT_SEVERITY and out[i].severity == "medium"]
             if s.confidence < DISMISS_BELOW:
-                out = [h for i, h in enumerate(out) if i not in demoted]
+                out = [h for i, h in enumerate(out) if i not in cleared]
+            else:
+                for i in cleared:
+                    out[i] = replace(out[i], severity="low", confidence=s.confidence)
             continue
         if overlapping:
             for i in overlapping:
