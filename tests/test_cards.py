@@ -23,7 +23,7 @@ import jsonschema
 import pytest
 from rich.console import Console
 
-from bot.channels.labels import RULE_LABELS, points
+from bot.channels.labels import RULE_LABELS, clip, points
 from bot.channels.slack import blocks as ui
 from bot.channels.teams import cards
 from bot.channels.terminal import render_review
@@ -330,6 +330,18 @@ def test_a_long_list_of_passages_is_cut_to_the_room_it_has():
     assert len(line) <= 300 and line.startswith("\u201cpassage number 0 passage number 0")
     shown = line.count("\u201cpassage")
     assert 2 <= shown < 30 and line.endswith(f" (+{30 - shown})")
+
+
+def test_long_texts_are_cut_at_a_word_alike_on_every_channel():
+    words = "wacht even met posten tot je rustig bent " * 80
+    assert clip(words, 50) == "wacht even met posten tot je rustig bent wacht\u2026"
+    assert clip("x" * 80, 50) == "x" * 49 + "\u2026" and clip(None, 5) == ""   # no word to cut at
+    assert ui.clip is clip
+    # the Teams summary (notifications) and a single finding's excerpt use the same cut
+    summary = cards.message({"fallbackText": words}).summary
+    assert len(summary) <= 200 and summary.endswith(" tot je\u2026")
+    point, = points([Finding("emotional", "medium", 0, len(words), words, "Boos.", "Wacht.", (cite(7),))])
+    assert point.excerpt(120) == clip(words, 120) and point.excerpt(120).endswith(" je rustig\u2026")
 
 
 def test_a_review_with_more_points_than_a_card_holds_says_how_many_are_left_out():

@@ -67,15 +67,15 @@ class Point:
         as it is (cut at `limit`); several as “a” · “b” (3×), already
         quoted, as many as fit in `limit` and then how many more (+2)."""
         if self.single:
-            return _cut(self.excerpts[0][0], limit)
+            return clip(self.excerpts[0][0], limit)
         shown: list[str] = []
         for k, (text, n) in enumerate(self.excerpts):
-            part = f"\u201c{_cut(text, max(limit // 3, 40))}\u201d" + (f" ({n}\u00d7)" if n > 1 else "")
+            part = f"\u201c{clip(text, max(limit // 3, 40))}\u201d" + (f" ({n}\u00d7)" if n > 1 else "")
             rest = len(self.excerpts) - k - 1
             if shown and len(" \u00b7 ".join([*shown, part])) + (len(f" (+{rest})") if rest else 0) > limit:
-                return _cut(" \u00b7 ".join(shown), limit - 8) + f" (+{len(self.excerpts) - k})"
+                return clip(" \u00b7 ".join(shown), limit - 8) + f" (+{len(self.excerpts) - k})"
             shown.append(part)
-        return _cut(" \u00b7 ".join(shown), limit)
+        return clip(" \u00b7 ".join(shown), limit)
 
 
 def points(findings) -> list[Point]:
@@ -103,8 +103,18 @@ def not_quoted(related, shown) -> list:
     return [c for c in related if quote_key(c) not in quoted]
 
 
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "\u2026"
+def clip(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters: cut at a word when one ends in
+    the last 30% of the room, then "…". Every channel's limits (Slack's
+    blocks, a Teams card's fallback and summary, a point's excerpts) cut alike."""
+    text = text or ""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(limit - 1, 0)]
+    space = cut.rfind(" ")
+    if space > limit * 0.7:
+        cut = cut[:space]
+    return cut.rstrip() + "\u2026"
 
 
 # -- what the knowledge base says of the organisations, for help texts ---------------

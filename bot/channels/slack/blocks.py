@@ -13,8 +13,8 @@ import json
 from collections import OrderedDict
 from typing import Iterable, Sequence
 
-from bot.channels.labels import (SEVERITY_MARK, VERDICT_LABELS, VERDICT_MARK, example_questions, naming_hint,
-                                 not_quoted, points, rule_label)
+from bot.channels.labels import (SEVERITY_MARK, VERDICT_LABELS, VERDICT_MARK, clip, example_questions,
+                                 naming_hint, not_quoted, points, rule_label)
 from bot.core.models import Answer, Citation, Review
 
 MAX_BLOCKS = 50
@@ -187,17 +187,6 @@ def labels(language: str) -> dict:
 def esc(text: str) -> str:
     """Escape the three characters Slack mrkdwn reserves."""
     return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def clip(text: str, limit: int) -> str:
-    text = text or ""
-    if len(text) <= limit:
-        return text
-    cut = text[: max(limit - 1, 0)]
-    space = cut.rfind(" ")
-    if space > limit * 0.7:
-        cut = cut[:space]
-    return cut.rstrip() + "…"
 
 
 def blockquote(text: str) -> str:

@@ -18,8 +18,8 @@ from typing import Iterable, Sequence
 
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 
-from bot.channels.labels import (SEVERITY_MARK, VERDICT_LABELS, example_questions, naming_hint, points, quote_key,
-                                 rule_label)
+from bot.channels.labels import (SEVERITY_MARK, VERDICT_LABELS, clip, example_questions, naming_hint, points,
+                                 quote_key, rule_label)
 from bot.core.models import Answer, Citation, Review
 
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -275,9 +275,7 @@ class CardBuilder:
         return len(json.dumps(self.body))
 
     def build(self, fallback: str | None = None) -> dict:
-        text = fallback if fallback is not None else "\n".join(self.lines)
-        if len(text) > MAX_FALLBACK_CHARS:
-            text = text[: MAX_FALLBACK_CHARS - 1] + "…"
+        text = clip(fallback if fallback is not None else "\n".join(self.lines), MAX_FALLBACK_CHARS)
         card = {
             "type": "AdaptiveCard",
             "$schema": SCHEMA,
@@ -510,7 +508,7 @@ def message(card: dict) -> Activity:
     return Activity(
         type=ActivityTypes.message,
         attachments=[Attachment(content_type=CONTENT_TYPE, content=card)],
-        summary=summary if len(summary) <= 200 else summary[:199] + "…",
+        summary=clip(summary, 200),
     )
 
 
