@@ -341,7 +341,7 @@ def review_blocks(review: Review, *, feedback_value: str | None = None, limit: i
         label = f"{t['severity'].get(f.severity, f.severity)} · {rule_label(f.rule, review.language)}"
         text = f"*{i}. {mark} {esc(label)}*\n{esc(f.message)}"
         if f.excerpt:
-            text += "\n" + blockquote(clip(f.excerpt, 500) if point.single else point.excerpt(500))
+            text += "\n" + blockquote(point.excerpt(500))
         if f.suggestion:
             text += f"\n→ *{t['suggestion']}:* {esc(f.suggestion)}"
         block = section(text)
