@@ -26,7 +26,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from token_pooling import dev_segments, draft_scores, weighted_step
+from token_pooling import dev_segments, draft_scores, make_head, weighted_step
 
 
 def e5_vectors(texts) -> np.ndarray:
@@ -54,8 +54,7 @@ def out_of_fold(x, y, weights, fold, epochs: int = 8, hidden: int = 256) -> np.n
         train, held = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
         torch.manual_seed(0)
         rng = np.random.default_rng(0)
-        head = torch.nn.Sequential(torch.nn.Dropout(0.2), torch.nn.Linear(x.shape[1], hidden), torch.nn.ReLU(),
-                                   torch.nn.Dropout(0.2), torch.nn.Linear(hidden, y.shape[1]))
+        head = make_head("mean", x.shape[1], y.shape[1], hidden).mean   # the vector-only head, no token states
         opt = torch.optim.AdamW(head.parameters(), lr=1e-3, weight_decay=1e-4)
         for _ in range(epochs):
             head.train()
