@@ -23,7 +23,7 @@ import jsonschema
 import pytest
 from rich.console import Console
 
-from bot.channels.labels import RULE_LABELS, clip, points
+from bot.channels.labels import RULE_LABELS, VERDICT_LABELS, clip, points
 from bot.channels.slack import blocks as ui
 from bot.channels.teams import cards
 from bot.channels.terminal import render_review
@@ -622,3 +622,21 @@ def test_every_card_is_valid_readable_and_shows_no_rule_ids(language):
 def test_every_rule_has_a_name_in_both_languages():
     for language in ("nl", "en"):
         assert set(RULE_IDS) <= set(RULE_LABELS[language]), set(RULE_IDS) - set(RULE_LABELS[language])
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_an_ok_with_hints_is_not_headed_ok_to_post_on_any_channel(language):
+    """A `low` hint may advise taking something out, so an `ok` that carries
+    one is headed "check the points", alike on every channel; a bare `ok`
+    stays "OK to post", and the verdict in the data stays `ok`."""
+    hint = Finding("confidential", "low", 0, 12, "verdient €", "Salaris.", "Haal het weg.", (cite(3),))
+    for findings, key in (((hint,), "ok_hints"), ((), "ok")):
+        r = Review("ok", language, findings, ())
+        console = Console(width=300, record=True, file=io.StringIO())
+        console.print(render_review(r, "Jan verdient € 5.200"))
+        heading = VERDICT_LABELS[language][key]
+        assert cards.review_card(r, "leiden")["body"][0]["text"] == heading
+        assert heading in ui.review_blocks(r)[0]["text"]["text"]
+        assert heading in console.export_text()
+        assert r.to_dict()["verdict"] == "ok"
+    assert VERDICT_LABELS[language]["ok_hints"] != VERDICT_LABELS[language]["ok"]

@@ -7,9 +7,18 @@ from collections import Counter
 from dataclasses import dataclass
 
 VERDICT_LABELS = {
-    "en": {"ok": "OK to post", "caution": "Change before posting", "do_not_post": "Do not post"},
-    "nl": {"ok": "Prima om te plaatsen", "caution": "Pas aan voor plaatsen", "do_not_post": "Niet plaatsen"},
+    "en": {"ok": "OK to post", "caution": "Change before posting", "do_not_post": "Do not post",
+           "ok_hints": "No clear problem: check the points below"},
+    "nl": {"ok": "Prima om te plaatsen", "caution": "Pas aan voor plaatsen", "do_not_post": "Niet plaatsen",
+           "ok_hints": "Geen duidelijk probleem: loop de punten hieronder na"},
 }
+
+
+def verdict_key(review) -> str:
+    """Which headline a review gets: an `ok` with `low` hints is not "OK to
+    post", because a hint's advice may be to take something out (a salary the
+    classifier was unsure of); the verdict itself stays `ok`."""
+    return "ok_hints" if review.verdict == "ok" and review.findings else review.verdict
 
 
 def verdict_label(verdict: str, language: str) -> str:
@@ -33,7 +42,7 @@ RULE_LABELS = {
 }
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 # Marks that say the verdict and severity without colour (Slack and Teams alike).
-VERDICT_MARK = {"ok": "✅", "caution": "⚠️", "do_not_post": "⛔"}
+VERDICT_MARK = {"ok": "✅", "caution": "⚠️", "do_not_post": "⛔", "ok_hints": "🔎"}
 SEVERITY_MARK = {"high": "🔴", "medium": "🟠", "low": "🔵"}
 
 

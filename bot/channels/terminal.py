@@ -6,7 +6,7 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
-from bot.channels.labels import not_quoted, points, verdict_label
+from bot.channels.labels import not_quoted, points, verdict_key, verdict_label
 from bot.core.models import Answer, Citation, Review
 
 _VERDICT_STYLE = {"ok": "bold green", "caution": "bold yellow", "do_not_post": "bold red"}
@@ -37,7 +37,7 @@ def render_answer(answer: Answer) -> Group:
 
 
 def render_review(review: Review, draft: str) -> Group:
-    label, style = verdict_label(review.verdict, review.language), _VERDICT_STYLE[review.verdict]
+    label, style = verdict_label(verdict_key(review), review.language), _VERDICT_STYLE[review.verdict]
     highlighted = Text(draft if len(draft) <= 4000 else draft[:4000] + " …")
     for f in review.findings:
         if f.box is None and f.start < len(highlighted.plain):

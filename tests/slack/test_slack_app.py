@@ -10,6 +10,8 @@ import statistics
 import time
 
 import pytest
+
+from bot.channels.labels import VERDICT_MARK, verdict_key
 from slack_testing import LEIDEN_TEAM, ROC_CHANNEL, TEAM
 from fake_slack import BOT_USER, http
 
@@ -20,7 +22,6 @@ DRAFT = ('Ik hoorde dat de faculteit gaat reorganiseren, nog niet bekend maar mi
          '"er gaan banen weg"!!!\nMail me op j.jansen@gmail.com')
 # The same draft as Slack delivers it: links wrapped, & < > escaped.
 DRAFT_AS_SLACK = DRAFT.replace("j.jansen@gmail.com", "<mailto:j.jansen@gmail.com|j.jansen@gmail.com>")
-MARKS = {"ok": "✅", "caution": "⚠️", "do_not_post": "⛔"}
 
 
 def all_text(node) -> str:
@@ -116,7 +117,7 @@ def test_slash_review_is_ephemeral_with_verdict_and_findings(slack, fake_slack, 
     expected = assistant.review(DRAFT)
     assert expected.findings
     blocks = msg["blocks"]
-    assert blocks[0]["type"] == "header" and blocks[0]["text"]["text"].startswith(MARKS[expected.verdict])
+    assert blocks[0]["type"] == "header" and blocks[0]["text"]["text"].startswith(VERDICT_MARK[verdict_key(expected)])
     text = unescape(all_text(blocks))
     sources = [json.loads(b["accessory"]["value"]) for b in blocks
                if b.get("accessory", {}).get("action_id") == "show_sources"]
@@ -225,7 +226,7 @@ def test_mention_with_a_draft_reviews_privately(slack, fake_slack, assistant):
     slack.event(mention(f"<@{BOT_USER}> review: {DRAFT_AS_SLACK}", ts, user="U7"))
     post = fake_slack.wait_for("api", "chat.postEphemeral", lambda d: d.get("thread_ts") == ts, timeout=WAIT)
     assert post.data["user"] == "U7"
-    assert post.data["blocks"][0]["text"]["text"].startswith(MARKS[assistant.review(DRAFT).verdict])
+    assert post.data["blocks"][0]["text"]["text"].startswith(VERDICT_MARK[verdict_key(assistant.review(DRAFT))])
     assert not fake_slack.find("api", "chat.postMessage", lambda d: d.get("thread_ts") == ts)
 
 
@@ -251,7 +252,7 @@ def test_dm_draft_is_reviewed(slack, fake_slack, assistant):
     slack.event(dm(DRAFT_AS_SLACK, "1714444445.000100", user="U6"))
     post = fake_slack.wait_for("api", "chat.postMessage", lambda d: d.get("channel") == "DU6", timeout=WAIT)
     expected = assistant.review(DRAFT)
-    assert post.data["blocks"][0]["text"]["text"].startswith(MARKS[expected.verdict])
+    assert post.data["blocks"][0]["text"]["text"].startswith(VERDICT_MARK[verdict_key(expected)])
     assert "feedback_up" in action_ids(post.data["blocks"])
 
 
@@ -283,7 +284,7 @@ def test_message_shortcut_reviews_in_a_modal(slack, fake_slack, assistant):
         b.get("type") == "header" for b in d["view"]["blocks"]), timeout=WAIT)
     expected = assistant.review(DRAFT)
     view = updated.data["view"]
-    assert view["blocks"][0]["text"]["text"].startswith(MARKS[expected.verdict])
+    assert view["blocks"][0]["text"]["text"].startswith(VERDICT_MARK[verdict_key(expected)])
     assert len(view["title"]["text"]) <= 24
     assert_valid_blocks(view["blocks"], 100)
     # A 👍 in the modal is recorded and the buttons give way to a thank-you.

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from typing import Iterable, Sequence
 
 from bot.channels.labels import (SEVERITY_MARK, VERDICT_LABELS, VERDICT_MARK, clip, example_questions,
-                                 naming_hint, not_quoted, points, rule_label)
+                                 naming_hint, not_quoted, points, rule_label, verdict_key)
 from bot.core.models import Answer, Citation, Review
 
 MAX_BLOCKS = 50
@@ -320,7 +320,8 @@ def answer_text(answer: Answer) -> str:
 
 def verdict_line(review: Review) -> str:
     t = labels(review.language)
-    return f"{VERDICT_MARK[review.verdict]} {t['verdict'][review.verdict]}"
+    key = verdict_key(review)
+    return f"{VERDICT_MARK[key]} {t['verdict'][key]}"
 
 
 def review_blocks(review: Review, *, feedback_value: str | None = None, limit: int = MAX_BLOCKS) -> list[dict]:

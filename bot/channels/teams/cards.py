@@ -19,7 +19,7 @@ from typing import Iterable, Sequence
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 
 from bot.channels.labels import (SEVERITY_MARK, VERDICT_LABELS, clip, example_questions, naming_hint, points,
-                                 quote_key, rule_label)
+                                 quote_key, rule_label, verdict_key)
 from bot.core.models import Answer, Citation, Review
 
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -335,7 +335,7 @@ def review_card(review: Review, org: str | None = None) -> dict:
     guidelines it rests on."""
     L = labels(review.language)
     card = CardBuilder()
-    card.heading(L["verdict"][review.verdict], size="Large")
+    card.heading(L["verdict"][verdict_key(review)], size="Large")
     listed = points(review.findings)
     if listed:
         card.text(L["findings"].format(n=len(listed)), subtle=True)
