@@ -334,6 +334,33 @@ def test_score_bank_counts_clean_alarms_per_rule(catalogue):
     assert summary(result)["clean_drafts_alarmed"] == len(result["clean_drafts_with_alarms"]) >= 1
 
 
+def test_score_bank_reports_rules_raised_as_an_alarm_beside_rules_found():
+    """A `low` hint finds its rule (recall) but leaves the verdict `ok`, so
+    the rules raised at medium or high are counted apart (alarm_recall)."""
+    from types import SimpleNamespace
+
+    from bot.core.models import Finding
+
+    bank = parse_bank({"drafts": [
+        {"id": "h1", "text": "Jan verdient 5.200 bruto.", "verdict": "do_not_post",
+         "findings": [{"rule": "confidential", "span": "Jan verdient 5.200 bruto", "severity": "high"}]},
+        {"id": "h2", "text": "Ik hoorde dat de kantine dichtgaat.", "verdict": "caution",
+         "findings": [{"rule": "accuracy", "span": "Ik hoorde dat de kantine dichtgaat", "severity": "medium"}]},
+    ]}, RULE_IDS)
+    said = {"h1": ("confidential", "low", "ok"), "h2": ("accuracy", "medium", "caution")}
+
+    def review(text, org):
+        rule, severity, verdict = said["h1" if "Jan" in text else "h2"]
+        return SimpleNamespace(findings=[Finding(rule=rule, severity=severity, start=0, end=3, excerpt=text[:3],
+                                                 message="m", suggestion="s", citations=())], verdict=verdict)
+
+    result = score_bank(review, bank)
+    assert result["recall"] == 1.0 and result["alarm_recall"] == 0.5
+    assert result["per_rule"]["confidential"]["alarm_recall"] == 0.0
+    assert result["per_rule"]["accuracy"]["alarm_recall"] == 1.0
+    assert result["verdict_accuracy"] == 0.5
+
+
 def _scored_bank(rows):
     """A TrainingSet of one segment per draft: (rule or None, severity, out-of-fold score)."""
     from bot.core.review.bank import BankDraft, BankFinding

@@ -69,9 +69,13 @@ def score_bank(review: Callable[[str, str | None], object], drafts: Sequence[Ban
         span_hits = sum(1 for r, f in spans if any(x.rule == rule and x.start < f.end and f.start < x.end
                                                    for x in r["findings"]))
         sev_ok = sum(1 for r in expected if _rule_severity(r, rule) == _labelled_severity(r["draft"], rule))
+        # Recall counts a rule found at any severity, a `low` hint too; a hint
+        # leaves the verdict `ok`, so the rule raised as an alarm is reported beside it.
+        raised = sum(1 for r in expected if _rule_severity(r, rule) in SEVERE)
         per_rule[rule] = {
-            "expected": len(expected), "predicted": len(predicted), "true_positives": tp,
+            "expected": len(expected), "predicted": len(predicted), "true_positives": tp, "raised": raised,
             "precision": _ratio(tp, len(predicted)), "recall": _ratio(tp, len(expected)),
+            "alarm_recall": _ratio(raised, len(expected)),
             "span_recall": _ratio(span_hits, len(spans)),
             "severity_agreement": _ratio(sev_ok, len(expected)),
             "missed": [r["draft"].id for r in expected if rule not in r["predicted"]],
@@ -90,6 +94,7 @@ def score_bank(review: Callable[[str, str | None], object], drafts: Sequence[Ban
         "clean_drafts": len(clean),
         "precision": _ratio(tp, predicted),
         "recall": _ratio(tp, expected),
+        "alarm_recall": _ratio(sum(v["raised"] for v in per_rule.values()), expected),
         "per_rule": per_rule,
         "verdict_accuracy": _ratio(len(verdict_ok), len(rows)),
         "verdicts_wrong": [(r["draft"].id, r["draft"].verdict, r["verdict"]) for r in rows
@@ -185,7 +190,8 @@ def render_bank(result: dict, console=None) -> None:
                       "python -m bot.evaluation.review_eval --cv")
     for s in splits:
         r = result[s]
-        console.print(f"{s}: {r['drafts']} drafts ({r['clean_drafts']} clean) · verdict accuracy "
+        console.print(f"{s}: {r['drafts']} drafts ({r['clean_drafts']} clean) · rules raised as an alarm "
+                      f"(medium/high) {_fmt(r['alarm_recall'])} · verdict accuracy "
                       f"{_fmt(r['verdict_accuracy'])} · clean false alarms {r['clean_false_alarms']} "
                       f"(drafts: {len(r['clean_drafts_with_alarms'])}) · p50/p95 "
                       f"{_fmt(r['latency']['p50_ms'])}/{_fmt(r['latency']['p95_ms'])} ms")
@@ -258,7 +264,7 @@ def over_partitions(runs: list[dict]) -> dict:
     """Mean and range of the headline numbers over several fold partitions
     (one `cross_validate_dev` summary each): how much of a difference is the
     partition's."""
-    keys = ("recall", "precision", "verdicts", "clean_drafts_alarmed")
+    keys = ("recall", "alarm_recall", "precision", "verdicts", "clean_drafts_alarmed")
     return {k: {"mean": round(sum(r[k] for r in runs) / len(runs), 4),
                 "min": min(r[k] for r in runs), "max": max(r[k] for r in runs)} for k in keys}
 
@@ -268,6 +274,7 @@ def summary(result: dict) -> dict:
     precision and clean drafts alarmed (medium/high) by the rule."""
     return {
         "drafts": result["drafts"], "clean": result["clean_drafts"], "recall": result["recall"],
+        "alarm_recall": result["alarm_recall"],
         "precision": result["precision"], "verdicts": result["verdict_accuracy"],
         "clean_drafts_alarmed": len(result["clean_drafts_with_alarms"]),
         "p50_ms": result["latency"]["p50_ms"], "p95_ms": result["latency"]["p95_ms"],
