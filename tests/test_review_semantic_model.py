@@ -64,3 +64,20 @@ def test_an_adversarial_40k_draft_is_bounded(reviewer):
     result = reviewer.review(text, None)
     assert time.perf_counter() - started < 3.0   # ~0.5 s idle; generous for a shared machine
     assert result.verdict == "do_not_post"
+
+
+def test_the_obfuscation_tricks_are_caught_through_the_real_model(reviewer):
+    """The issue's ten tricks, on the confidential and offensive cases of the
+    pattern tests, through the whole review: the classifier and the
+    post-level head must not talk a normalised `high` down."""
+    from test_review_normalise import CASES, TRICKS
+
+    missed = []
+    for rule, template, word in CASES:
+        for trick in TRICKS:
+            text = template.format(w=trick(word))
+            result = reviewer.review(text, None)
+            if result.verdict != "do_not_post" or not any(f.rule == rule and f.severity == "high"
+                                                          for f in result.findings):
+                missed.append((trick.__name__, word, result.verdict))
+    assert not missed, missed
