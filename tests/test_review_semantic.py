@@ -534,6 +534,23 @@ def test_training_folds_are_apart_from_a_cross_validations_folds():
         assert len(inner.folds(5)) == 5
 
 
+def test_cross_validation_by_file_holds_out_whole_files():
+    # --cv --by-file: a file has one author, and each fold's model must never
+    # have seen any draft of the files it scores.
+    from bot.evaluation.review_eval import cv_folds
+
+    ts, _, _ = _scored_bank([("accuracy", "medium", 0.5)] * 60)
+    files = [f"dev-author{i % 12}" for i in range(60)]
+    masks = cv_folds(ts.drafts, 5, files=files)
+    assert len(masks) >= 2 and np.logical_or.reduce(masks).all() and sum(m.sum() for m in masks) == 60
+    for held in masks:
+        assert not {f for f, h in zip(files, held) if h} & {f for f, h in zip(files, held) if not h}
+    assert any(len({f for f, h in zip(files, held) if h}) < held.sum() for held in masks)
+    by_draft = cv_folds(ts.drafts, 5)
+    assert any({f for f, h in zip(files, held) if h} & {f for f, h in zip(files, held) if not h}
+               for held in by_draft)
+
+
 def test_a_bank_too_small_for_every_fold_leaves_no_fold_empty():
     from bot.core.review.semantic import _folds
 
