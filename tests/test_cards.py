@@ -632,9 +632,12 @@ def test_an_ok_with_hints_is_not_headed_ok_to_post_on_any_channel(language):
     hint = Finding("confidential", "low", 0, 12, "verdient €", "Salaris.", "Haal het weg.", (cite(3),))
     for findings, key in (((hint,), "ok_hints"), ((), "ok")):
         r = Review("ok", language, findings, ())
-        console = Console(width=300, record=True, file=io.StringIO())
+        console = Console(width=300, record=True, file=io.StringIO(), force_terminal=True, color_system="standard")
         console.print(render_review(r, "Jan verdient € 5.200"))
         heading = VERDICT_LABELS[language][key]
+        # the terminal's headline is not green above a hint (ANSI 32: green)
+        headline = next(line for line in console.export_text(styles=True, clear=False).splitlines() if heading in line)
+        assert ("\x1b[1;32m" in headline) == (key == "ok"), headline
         assert cards.review_card(r, "leiden")["body"][0]["text"] == heading
         assert heading in ui.review_blocks(r)[0]["text"]["text"]
         assert heading in console.export_text()

@@ -9,7 +9,9 @@ from rich.text import Text
 from bot.channels.labels import not_quoted, points, verdict_key, verdict_label
 from bot.core.models import Answer, Citation, Review
 
-_VERDICT_STYLE = {"ok": "bold green", "caution": "bold yellow", "do_not_post": "bold red"}
+# keyed like the headline (labels.verdict_key): an `ok` with hints is not green,
+# since a hint may still ask to take something out
+_VERDICT_STYLE = {"ok": "bold green", "ok_hints": "bold cyan", "caution": "bold yellow", "do_not_post": "bold red"}
 _SEVERITY = {"high": "red", "medium": "yellow", "low": "cyan"}
 
 
@@ -37,7 +39,8 @@ def render_answer(answer: Answer) -> Group:
 
 
 def render_review(review: Review, draft: str) -> Group:
-    label, style = verdict_label(verdict_key(review), review.language), _VERDICT_STYLE[review.verdict]
+    key = verdict_key(review)
+    label, style = verdict_label(key, review.language), _VERDICT_STYLE[key]
     highlighted = Text(draft if len(draft) <= 4000 else draft[:4000] + " …")
     for f in review.findings:
         if f.box is None and f.start < len(highlighted.plain):
