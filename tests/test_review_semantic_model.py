@@ -70,7 +70,7 @@ def test_the_obfuscation_tricks_are_caught_through_the_real_model(reviewer):
     """The issue's ten tricks, on the confidential and offensive cases of the
     pattern tests, through the whole review: the classifier and the
     post-level head must not talk a normalised `high` down."""
-    from test_review_normalise import CASES, TRICKS
+    from obfuscation import CASES, TRICKS
 
     missed = []
     for rule, template, word in CASES:
