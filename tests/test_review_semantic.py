@@ -488,7 +488,7 @@ def test_the_head_reads_the_posts_highest_clean_signal(model, embedder, monkeypa
     original = scoring.post_features
 
     def spy(*args):
-        seen.append(args[-1])
+        seen.append(args)
         return original(*args)
 
     monkeypatch.setattr(scoring, "post_features", spy)
@@ -498,7 +498,41 @@ def test_the_head_reads_the_posts_highest_clean_signal(model, embedder, monkeypa
     draft = Draft(text)
     layer.assess(draft, [])
     expected = model.segment_scores([s.text for s in segments(draft.text)])[1].max()
-    assert len(seen) == 1 and np.isclose(float(seen[0][0]), expected)
+    assert len(seen) == 1 and np.isclose(float(seen[0][6][0]), expected)
+    assert seen[0][7] is None     # trained without clearing sentences: no clearing columns
+
+
+def test_the_head_reads_the_highest_clearing_score_of_the_embedded_segments(model, embedder, monkeypatch):
+    """With a clearing model (clearing.py), the head gets, per kind, the
+    highest score among the segments the review embedded."""
+    import dataclasses
+
+    from bot.core.review import layer as scoring
+    from bot.core.review.clearing import CLEARING_KINDS, KINDS, ClearingModel
+    from bot.core.review.text import Draft
+
+    embed = lambda texts: np.array(embedder.embed_documents(list(texts)), dtype=np.float32)  # noqa: E731
+    sentences = {"none": ["Great week with the team.", "Lots of coffee and good talks."],
+                 "consent": ["Everyone in the photo said it was fine to share.", "Anouk vond het prima."],
+                 "disclaimer": ["Views my own, not my employer's.", "Op persoonlijke titel."],
+                 "official": ["Announced this morning, link below.", "Het persbericht staat online."],
+                 "source": ["Source: CBS Statline 2025.", "Foto: Unsplash, vrij te gebruiken."]}
+    texts = [t for kind in KINDS for t in sentences[kind]]
+    clearing = ClearingModel().fit(embed(texts), [k for k in KINDS for _ in sentences[k]])
+    seen = []
+    original = scoring.post_features
+
+    def spy(*args):
+        seen.append(args[7])
+        return original(*args[:7])      # the fixture's head was trained without the columns
+
+    monkeypatch.setattr(scoring, "post_features", spy)
+    layer = SemanticLayer(dataclasses.replace(model, clearing=clearing), embed)
+    assessment = layer.start(Draft("Great week with the team. Views my own, not my employer's."))
+    assessment.embed([])
+    assessment.finish()
+    expected = clearing.scores(assessment.vectors).max(axis=0)
+    assert seen[0].shape == (1, len(CLEARING_KINDS)) and np.allclose(seen[0][0], expected)
 
 
 def test_training_folds_follow_the_draft_not_its_position():

@@ -35,6 +35,11 @@ def test_the_layer_is_trained_on_the_dev_bank_only(reviewer):
     model = reviewer.semantic.model
     assert model.info["drafts"] == trained >= len(load_bank(REPO / "knowledge", "dev"))
     assert all(0.5 <= t <= 1.0 for t in model.thresholds)
+    # the clearing sentences it reads are dev's too, never the locked test file's
+    from bot.infra.review_model import clearing_files, read_clearing
+
+    assert all(p.stem.startswith("dev-") for p in clearing_files(REPO / "knowledge"))
+    assert model.clearing is not None and model.info["clearing_sentences"] == len(read_clearing(REPO / "knowledge"))
 
 
 def test_dev_bank_in_sample(reviewer):

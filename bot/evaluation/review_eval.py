@@ -234,6 +234,7 @@ def cross_validate_dev(settings, folds: int = 5, salt: str = "", by_file: bool =
     from bot.core.review.layer import SemanticLayer
     from bot.core.review.semantic import train
     from bot.infra.embedders import make_embeddings
+    from bot.infra.review_model import read_clearing
     from bot.infra.vector_cache import CachedVectors
     from ingest.documents import load_knowledge
 
@@ -244,6 +245,8 @@ def cross_validate_dev(settings, folds: int = 5, salt: str = "", by_file: bool =
     vectors = CachedVectors(embeddings, settings.cache_dir)
     tagged = dev_drafts(knowledge)
     drafts = [d for _, d in tagged]
+    # the clearing sentences are other data than the drafts: every fold trains on all of dev's
+    train_options.setdefault("clearing", read_clearing(knowledge))
     reviewer_of: dict[str, object] = {}
     for mask in cv_folds(drafts, folds, salt, [stem for stem, _ in tagged] if by_file else None):
         train_set = [d for d, held in zip(drafts, mask) if not held]

@@ -36,6 +36,20 @@ def read_bank(knowledge_dir: Path, split: str = TRAIN_SPLIT) -> list:
             for d in parse_bank(read_yaml(p), RULE_IDS, source=str(p))]
 
 
+def clearing_files(knowledge_dir: Path, split: str = TRAIN_SPLIT) -> list[Path]:
+    """The labelled clearing sentences of a split (knowledge/review/clearing/<split>-*.yaml)."""
+    folder = Path(knowledge_dir) / "review" / "clearing"
+    return sorted(p for p in folder.glob(f"{split}*.yaml") if p.stem == split or p.stem.startswith(split + "-"))
+
+
+def read_clearing(knowledge_dir: Path, split: str = TRAIN_SPLIT) -> list:
+    """Every clearing sentence of a split's files (clearing.py)."""
+    from bot.core.review.clearing import parse_clearing
+    from bot.yamlio import read_yaml
+
+    return [s for p in clearing_files(knowledge_dir, split) for s in parse_clearing(read_yaml(p), source=str(p))]
+
+
 def load_or_train(knowledge_dir: Path, embeddings, cache_dir: Path | None, institutions, progress=None,
                   announce=None):
     """`institutions`: the reviewer's (names that are not people's names), the
@@ -58,9 +72,10 @@ def _load_or_train_now(knowledge_dir: Path, embeddings, cache_dir: Path | None, 
     from bot.infra.vector_cache import CachedVectors
 
     drafts = [d for _, d in read_bank(knowledge_dir)]
+    clearing = read_clearing(knowledge_dir)
     vectors = CachedVectors(embeddings, cache_dir, progress=progress)
     name = vectors.name
-    model_path = _model_path(drafts, name, institutions, cache_dir)
+    model_path = _model_path(drafts, name, institutions, cache_dir, clearing)
     model = None
     if model_path and model_path.exists():
         try:
@@ -81,7 +96,7 @@ def _load_or_train_now(knowledge_dir: Path, embeddings, cache_dir: Path | None, 
         if announce is not None:
             announce(line)
         started = time.perf_counter()
-        model = train(drafts, RULE_IDS, vectors, name, Reviewer._hits, institutions)
+        model = train(drafts, RULE_IDS, vectors, name, Reviewer._hits, institutions, clearing=clearing)
         log.info("review classifier trained on %d drafts (%d segments) in %.1f s",
                  len(drafts), model.info.get("segments", 0), time.perf_counter() - started)
         if model_path:
@@ -95,7 +110,7 @@ def _load_or_train_now(knowledge_dir: Path, embeddings, cache_dir: Path | None, 
     return SemanticLayer(model, _direct(embeddings))
 
 
-def _model_path(drafts, embedder_name: str, institutions, cache_dir: Path | None) -> Path | None:
+def _model_path(drafts, embedder_name: str, institutions, cache_dir: Path | None, clearing=()) -> Path | None:
     """The model's file, keyed by what training reads of the institutions
     (`cue_digest`), not by the institutions themselves: adding one that the
     labelled drafts never name reuses the trained model instead of training
@@ -114,7 +129,7 @@ def _model_path(drafts, embedder_name: str, institutions, cache_dir: Path | None
     if not digest:
         digest = cue_digest(drafts, RULE_IDS, Reviewer._hits, institutions)
         _save(key, digest.encode())
-    return cache_dir / f"review-model-{bank_fingerprint(drafts, embedder_name, digest)}.pkl"
+    return cache_dir / f"review-model-{bank_fingerprint(drafts, embedder_name, digest, clearing)}.pkl"
 
 
 def _save(path: Path, data: bytes) -> None:

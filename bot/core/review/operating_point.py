@@ -27,11 +27,13 @@ REPORT_TOLERANCE = 0.005
 
 
 def fit_post_head(ts: TrainingSet, rule_ids, vectors, oof_proba, oof_logits, oof_post, severe, clear, rank,
-                  clean_cost, oof_clean_signal):
+                  clean_cost, oof_clean_signal, clearing=None):
     """The post-level head (post_level.py) on the out-of-fold scores; its
     own out-of-fold verdicts, and the thresholds' on the same drafts, go
     into the model's info. `oof_clean_signal`: per segment, the clean signal
-    (semantic.py), out of fold."""
+    (semantic.py), out of fold. `clearing`: per segment and kind, the
+    clearing model's scores (clearing.py; trained on other data, so no fold
+    is needed), or None."""
     from bot.core.review.semantic import FOLDS   # here: semantic imports this module
 
     r = len(rank)
@@ -53,7 +55,13 @@ def fit_post_head(ts: TrainingSet, rule_ids, vectors, oof_proba, oof_logits, oof
         is_high = np.array([ts.severities[i].get(rule) == "high" for i in pos], dtype=bool)
         high[has, j] = high_share(vectors[rows], vectors[pos], is_high, ts.groups[rows], ts.groups[pos])
     levels = threshold_levels(draft_max, fired_max, severe, clear, rank)
-    x = post_features(draft_max, stage1, oof_post, ts.pattern_level, high, levels, clean_signal)
+    post_clearing = None
+    if clearing is not None:
+        k = clearing.shape[1]
+        post_clearing = np.zeros((n_drafts, k), dtype=np.float32)
+        rows = np.flatnonzero(ts.real & seen)
+        np.maximum.at(post_clearing, ts.groups[rows], clearing[rows])
+    x = post_features(draft_max, stage1, oof_post, ts.pattern_level, high, levels, clean_signal, post_clearing)
     y = verdict_levels(ts)
     clean = np.array([d.clean for d in ts.drafts])
     partitions = [ts.folds(FOLDS, salt) for salt in HEAD_PARTITIONS]

@@ -42,17 +42,21 @@ class PostCall:
 
 
 def post_features(proba: np.ndarray, stage1: np.ndarray, post: np.ndarray, pattern: np.ndarray,
-                  high: np.ndarray, rule_level: np.ndarray, clean_signal: np.ndarray | None = None) -> np.ndarray:
+                  high: np.ndarray, rule_level: np.ndarray, clean_signal: np.ndarray | None = None,
+                  clearing: np.ndarray | None = None) -> np.ndarray:
     """One row per post. `proba`, `stage1`, `post`, `high`: per rule, (posts x
     rules); `pattern`: the patterns' highest severity rank per rule (0-3);
     `rule_level`: what the per-rule thresholds say (0-2); `clean_signal`: per
-    post, the highest clean signal of its segments (semantic.py; None: 0)."""
+    post, the highest clean signal of its segments (semantic.py; None: 0);
+    `clearing`: per post and kind of clearing element, the highest score of
+    its segments (clearing.py; None: a model trained without them, no columns)."""
     rule_level = np.asarray(rule_level).reshape(-1, 1)
     clean_signal = np.zeros(len(rule_level)) if clean_signal is None else np.asarray(clean_signal, dtype=np.float32)
+    extra = [] if clearing is None else [np.asarray(clearing, dtype=np.float32)]
     return np.hstack([
         proba, np.tanh(stage1 / 4.0), np.tanh(post / 4.0),
         pattern >= 1, pattern >= 2, pattern >= 3, high * proba,
-        rule_level == 1, rule_level == 2, np.tanh(clean_signal.reshape(-1, 1) / 4.0),
+        rule_level == 1, rule_level == 2, np.tanh(clean_signal.reshape(-1, 1) / 4.0), *extra,
     ]).astype(np.float32)
 
 

@@ -36,6 +36,7 @@ import numpy as np
 from bot.core.models import SEVERITY_RANK as _SEVERITY_RANK
 from bot.core.review import rules as R
 from bot.core.review.bank import BankDraft
+from bot.core.review.clearing import ClearingModel, ClearingSentence
 from bot.core.review.dense_net import DenseNetwork
 from bot.core.review.operating_point import (choose_clearance, choose_thresholds, fit_post_head,
                                              rule_ranks, tune_operating_point)
@@ -44,7 +45,7 @@ from bot.core.review.ngrams import scores as ngram_scores
 from bot.core.review.segments import Segment, segments
 from bot.core.review.text import Draft
 
-FEATURE_VERSION = "sem-v28"
+FEATURE_VERSION = "sem-v29"   # v29: the clearing model's columns in the post-level head
 # Per review: what stage 2 may embed. On the first small bank 400 / 250 / 120
 # characters kept recall alike (0.784 / 0.781 / 0.781); on round 17's 9,025 dev
 # drafts (5-fold CV through the whole review) 250 / 500 / 800 gave rule recall
@@ -174,6 +175,7 @@ class SemanticModel:
     head: object = None                        # the post-level head (post_level.py), or None
     rank: np.ndarray | None = None             # per rule: the severity rank most of its spans carry
     clean_signal: object = None                # n-gram model: does a segment read as a clean post's (CLEAN_SIGNAL_C)
+    clearing: object = None                    # clearing.ClearingModel: which segment clears the post, or None
 
     # stage 1 -------------------------------------------------------
     def stage1_logits(self, texts: Sequence[str], grams: Ngrams | None = None) -> np.ndarray:
@@ -437,7 +439,8 @@ def _folds(groups: np.ndarray, k: int, salt: str = "") -> list[np.ndarray]:
 def train(drafts: Sequence[BankDraft], rule_ids: Sequence[str], embed: Embed, embedder_name: str,
           cues_of, institutions: R.Institutions, c1: float = 4.0, beta: float = 2.5, clean_penalty: float = 2.0,
           clean_alarm_rate: float = 0.01, augment_spans: bool = False,
-          clean_weight: float = CLEAN_WEIGHT, clean_cost: float = 3.0) -> SemanticModel:
+          clean_weight: float = CLEAN_WEIGHT, clean_cost: float = 3.0,
+          clearing: Sequence[ClearingSentence] = ()) -> SemanticModel:
     """Fit both stages on the bank and choose per-rule thresholds by
     cross-validation over drafts (out-of-fold probabilities). Stage 2 is a
     one-hidden-layer network (dense_net.py); it replaced a logistic model on
@@ -477,11 +480,11 @@ def train(drafts: Sequence[BankDraft], rule_ids: Sequence[str], embed: Embed, em
     # instead of 261.
     with threadpool_limits(limits=1):
         return _train(drafts, tuple(rule_ids), embed, embedder_name, cues_of, institutions, c1, beta,
-                      clean_penalty, clean_alarm_rate, augment_spans, clean_weight, clean_cost)
+                      clean_penalty, clean_alarm_rate, augment_spans, clean_weight, clean_cost, clearing)
 
 
 def _train(drafts, rule_ids, embed, embedder_name, cues_of, institutions, c1, beta, clean_penalty,
-           clean_alarm_rate, augment_spans, clean_weight, clean_cost) -> SemanticModel:
+           clean_alarm_rate, augment_spans, clean_weight, clean_cost, clearing) -> SemanticModel:
     ts = build_training_set(drafts, rule_ids, cues_of, institutions, augment_spans)
     weight = np.where([ts.drafts[g].clean for g in ts.groups], clean_weight, 1.0)
     hashers = _hashers()
@@ -538,8 +541,13 @@ def _train(drafts, rule_ids, embed, embedder_name, cues_of, institutions, c1, be
     for j, rule in enumerate(rule_ids):
         info["per_rule"].setdefault(rule, {}).update(severe=round(float(severe[j]), 2), clear=round(float(clear[j]), 2))
     rank = rule_ranks(ts, rule_ids)
+    clearing_model = None
+    if clearing:
+        clearing_model = ClearingModel().fit(np.asarray(embed([c.text for c in clearing]), dtype=np.float32),
+                                             [c.kind for c in clearing])
     head, info["post_level"] = fit_post_head(ts, rule_ids, vectors, oof_proba, oof_logits, oof_post, severe, clear,
-                                             rank, clean_cost, oof_clean_signal)
+                                             rank, clean_cost, oof_clean_signal,
+                                             None if clearing_model is None else clearing_model.scores(vectors))
     stage1 = [_fit_lr(x1, ts.y[:, j], c1, sparse=True) for j in range(r)]
     clean_signal = _fit_lr(x1[others], from_clean[others], CLEAN_SIGNAL_C)
     post_models = [_fit_lr(xd, yd[:, j], c1, sparse=True) for j in range(r)]
@@ -551,12 +559,13 @@ def _train(drafts, rule_ids, embed, embedder_name, cues_of, institutions, c1, be
     for j, rule in enumerate(rule_ids):
         pos = np.where(ts.y[:, j] == 1)[0]
         memory[rule] = (vectors[pos], [ts.severities[i].get(rule, "medium") for i in pos])
-    info.update(segments=int(n), drafts=len(ts.drafts), positives={rule: int(ts.y[:, j].sum())
+    info.update(segments=int(n), drafts=len(ts.drafts), clearing_sentences=len(clearing), positives={rule: int(ts.y[:, j].sum())
                                                                     for j, rule in enumerate(rule_ids)})
     # Column-major: the nearest-neighbour product reads the transpose, which
     # is then this same memory rather than a 60 MB copy made at the first review.
     return SemanticModel(rule_ids, stage1, stage2, thresholds, severe, clear, memory, np.asfortranarray(vectors),
-                         mem_y, embedder_name, info, institutions, post_models, head, rank, clean_signal)
+                         mem_y, embedder_name, info, institutions, post_models, head, rank, clean_signal,
+                         clearing_model)
 
 
 # ---------------------------------------------------------------- choosing what a review embeds (layer.py scores)
@@ -585,9 +594,10 @@ def choose_segments(lengths: Sequence[int], logits: np.ndarray, cues: np.ndarray
 
 
 def bank_fingerprint(drafts: Sequence[BankDraft], embedder_name: str,
-                     institutions: R.Institutions | str = R.Institutions()) -> str:
+                     institutions: R.Institutions | str = R.Institutions(),
+                     clearing: Sequence[ClearingSentence] = ()) -> str:
     """The bank, the embedder and the institutions (or `cue_digest`'s summary
-    of what they change in training)."""
+    of what they change in training), and the clearing sentences."""
     h = hashlib.sha256(FEATURE_VERSION.encode())
     h.update(embedder_name.encode())
     h.update((institutions if isinstance(institutions, str) else repr(institutions)).encode())
@@ -595,6 +605,8 @@ def bank_fingerprint(drafts: Sequence[BankDraft], embedder_name: str,
         h.update(d.id.encode() + b"\0" + d.text.encode() + b"\0")
         for f in d.findings:
             h.update(f"{f.rule}|{f.start}|{f.end}|{f.severity}".encode())
+    for c in clearing:
+        h.update(f"clearing\0{c.id}\0{c.kind}\0{c.text}\0".encode())
     return h.hexdigest()[:20]
 
 
