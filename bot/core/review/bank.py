@@ -46,14 +46,7 @@ def parse_bank(data: object, rule_ids: tuple[str, ...], source: str = "bank") ->
         raise BankError(f"{source}: expected 'drafts:' with a list")
     split = str(data.get("split") or "dev")
     out: list[BankDraft] = []
-    seen: set[str] = set()
-    for item in data["drafts"]:
-        if not isinstance(item, dict) or "id" not in item:
-            raise BankError(f"{source}: every draft needs an id")
-        did = str(item["id"])
-        if did in seen:
-            raise BankError(f"{source}: duplicate id {did}")
-        seen.add(did)
+    for did, item in with_unique_ids(data["drafts"], "draft", source, BankError):
         text = item.get("text")
         if not isinstance(text, str) or not text.strip():
             raise BankError(f"{source}: {did}: 'text' is required")
@@ -78,6 +71,19 @@ def parse_bank(data: object, rule_ids: tuple[str, ...], source: str = "bank") ->
             channel=item.get("channel"), split=split,
         ))
     return out
+
+
+def with_unique_ids(items: list, noun: str, source: str, error: type[ValueError]):
+    """(id, item) for each item of a labelled file, refusing one without an id or with an id seen before."""
+    seen: set[str] = set()
+    for item in items:
+        if not isinstance(item, dict) or "id" not in item:
+            raise error(f"{source}: every {noun} needs an id")
+        item_id = str(item["id"])
+        if item_id in seen:
+            raise error(f"{source}: duplicate id {item_id}")
+        seen.add(item_id)
+        yield item_id, item
 
 
 def verdict_for(findings) -> str:

@@ -17,6 +17,8 @@ from typing import Sequence
 
 import numpy as np
 
+from bot.core.review.bank import with_unique_ids
+
 KINDS = ("none", "consent", "disclaimer", "official", "source")
 CLEARING_KINDS = KINDS[1:]
 
@@ -38,14 +40,8 @@ def parse_clearing(data: object, source: str = "clearing") -> list[ClearingSente
     if not isinstance(data, dict) or not isinstance(data.get("sentences"), list):
         raise ClearingError(f"{source}: expected 'sentences:' with a list")
     split = str(data.get("split") or "dev")
-    out, seen = [], set()
-    for item in data["sentences"]:
-        if not isinstance(item, dict) or "id" not in item:
-            raise ClearingError(f"{source}: every sentence needs an id")
-        sid = str(item["id"])
-        if sid in seen:
-            raise ClearingError(f"{source}: duplicate id {sid}")
-        seen.add(sid)
+    out = []
+    for sid, item in with_unique_ids(data["sentences"], "sentence", source, ClearingError):
         text, kind = item.get("text"), str(item.get("kind"))
         if not isinstance(text, str) or not text.strip():
             raise ClearingError(f"{source}: {sid}: 'text' is required")
