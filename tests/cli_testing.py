@@ -36,3 +36,13 @@ def invoke(assistant, *args: str, stdin: bytes | str = b"", env: dict | None = N
                                   env={"CHROMA_HOST": None, **(env or {})})
     finally:
         bot.cli._assistant, bot.cli._setup_logging = original
+
+
+def with_review_model(assistant):
+    """`assistant` with its review classifier trained (or loaded from the
+    cache) now, in a fixture, rather than inside the time limit of the first
+    test that reviews (a cold cache trains for minutes)."""
+    semantic = getattr(assistant.reviewer, "semantic", None)
+    if semantic is not None and hasattr(semantic, "built"):
+        semantic.built
+    return assistant

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_testing import CLI, REPO, cli_env
+from cli_testing import CLI, REPO, cli_env, with_review_model
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -110,13 +110,7 @@ def assistant(settings):
     """The real Assistant on the session's ingested store (loaded, not ingested again)."""
     from bot.container import build_assistant
 
-    assistant = build_assistant(settings)
-    # The review's classifier is trained (or loaded from the cache) on first
-    # use: here, once, rather than inside the time limit of the first test that reviews.
-    semantic = getattr(assistant.reviewer, "semantic", None)
-    if semantic is not None and hasattr(semantic, "built"):
-        semantic.built
-    return assistant
+    return with_review_model(build_assistant(settings))
 
 
 @pytest.fixture(scope="session")

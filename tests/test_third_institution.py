@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_testing import CLI, REPO, cli_env, invoke
+from cli_testing import CLI, REPO, cli_env, invoke, with_review_model
 from ingest.documents import load_knowledge
 from policy_files import headings, knowledge_with, load_spec
 
@@ -46,7 +46,7 @@ def run(third):
 
     env, knowledge, _, _ = third
     data = Path(env["SOCIALPOLICY_DATA_DIR"])
-    assistant = build_assistant(Settings(data_dir=data, knowledge_dir=knowledge))
+    assistant = with_review_model(build_assistant(Settings(data_dir=data, knowledge_dir=knowledge)))
     variables = {"SOCIALPOLICY_DATA_DIR": str(data), "SOCIALPOLICY_KNOWLEDGE_DIR": str(knowledge)}
     return lambda *args, stdin=b"": invoke(assistant, *args, stdin=stdin, env=variables)
 
