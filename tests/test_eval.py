@@ -399,12 +399,68 @@ def test_bench_workers_serve_from_this_checkouts_cache(tmp_path, monkeypatch):
     assert "SOCIALPOLICY_CACHE_DIR" not in env and env["SOCIALPOLICY_DATA_DIR"] == str(tmp_path / "data")
 
 
+def test_bench_builds_the_cache_its_workers_link(assistant, settings):
+    """Before any worker starts, the bench builds this checkout's cache (here
+    the session's, already built: loaded, not trained), so a worker never
+    trains inside the measurements of serving."""
+    from bot.evaluation.bench import prebuild
+
+    report = prebuild(settings, timeout_s=240)
+    assert report["cache_dir"] == str(settings.cache_dir) and report["seconds"] > 0
+    assert list(Path(settings.cache_dir).glob("review-model-*.pkl"))
+
+
+def test_a_bench_prebuild_that_fails_says_why(tmp_path):
+    from bot.evaluation.bench import prebuild
+    from bot.settings import Settings
+
+    with pytest.raises(RuntimeError, match="no documents folder"):
+        prebuild(Settings(knowledge_dir=tmp_path / "missing", cache_dir=tmp_path / "cache"), timeout_s=120)
+
+
+def test_the_adversarial_drafts_are_as_long_as_a_draft_may_be_and_all_different():
+    from bot.core.review.engine import MAX_DRAFT_CHARS
+    from bot.evaluation.adversarial import DRAFTS
+
+    texts = [make() for make in DRAFTS.values()]
+    assert len(texts) >= 8 and len(set(texts)) == len(texts)
+    assert all(len(t) == MAX_DRAFT_CHARS for t in texts)
+    assert texts == [make() for make in DRAFTS.values()]     # deterministic, so runs compare
+
+
+def test_the_bench_times_every_adversarial_draft_and_keeps_going_after_a_failure():
+    from bot.evaluation.adversarial import DRAFTS
+    from bot.evaluation.bench import _adversarial_reviews
+
+    class Verdict:
+        verdict = "ok"
+
+    class Reviewing:
+        def __init__(self):
+            self.seen = []
+
+        def review(self, text):
+            self.seen.append(text)
+            if len(self.seen) == 2:
+                raise ValueError("this one is rejected")
+            return Verdict()
+
+    reviewing = Reviewing()
+    report = _adversarial_reviews(reviewing)
+    assert len(reviewing.seen) == len(DRAFTS) and report["errors"] == 1
+    failed = report["drafts"][list(DRAFTS)[1]]
+    assert failed["error"] == "ValueError: this one is rejected" and "seconds" not in failed
+    assert report["max_s"] == max(d["seconds"] for d in report["drafts"].values() if "seconds" in d)
+
+
 def test_bench_targets_are_judged():
     from bot.evaluation.bench import evaluate_targets
 
     results = {
         "socialpolicy": {"ask_latency": {"p95_ms": 80.0}, "cold_start": {"median_s": 6.0}, "peak_rss_max_mb": 300,
-                         "quality": {"recall_at_3": {"en": 1.0, "nl": 0.95}}},
+                         "quality": {"recall_at_3": {"en": 1.0, "nl": 0.95}},
+                         "review_latency": {"2000": {"p95_ms": 117.0}},
+                         "review_adversarial": {"max_s": 0.26, "errors": 0}},
         "baseline": {"quality": {"recall_at_3": {"en": 0.6, "nl": 0.9}}},
         "scale": {"chunks": 10_000, "query_full": {"p95_ms": 120.0}},
     }
@@ -412,6 +468,11 @@ def test_bench_targets_are_judged():
     assert met["warm ask p95"] is True and met["cold start, process start to first answer"] is False
     assert met["recall@3 en"] is True and met["recall@3 nl"] is False  # +0.05 is not "clearly above"
     assert met["10000-chunk store query p95"] is True
+    assert met["review p95, 2,000-character drafts, warm"] is False
+    assert met["review, 40,000-character adversarial drafts, slowest"] is True
+    results["socialpolicy"]["review_adversarial"]["errors"] = 1     # fast, but one draft failed: not met
+    met = {t["name"].split(" (")[0]: t["met"] for t in evaluate_targets(results)}
+    assert met["review, 40,000-character adversarial drafts, slowest"] is False
 
 
 # --------------------------------------------------------------------------- load test harness
