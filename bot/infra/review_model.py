@@ -19,11 +19,15 @@ log = logging.getLogger(__name__)
 TRAIN_SPLIT = "dev"   # the locked test split is never trained or tuned on
 
 
+def split_files(folder: Path, split: str) -> list[Path]:
+    """A split's files in a folder of labelled data: <split>.yaml and any
+    <split>-*.yaml beside it."""
+    return sorted(p for p in Path(folder).glob(f"{split}*.yaml") if p.stem == split or p.stem.startswith(split + "-"))
+
+
 def bank_files(knowledge_dir: Path, split: str = TRAIN_SPLIT) -> list[Path]:
-    """A split's files: <split>.yaml and any <split>-*.yaml beside it. The
-    classifier trains on the dev files only, never a test file."""
-    folder = Path(knowledge_dir) / "review" / "examples"
-    return sorted(p for p in folder.glob(f"{split}*.yaml") if p.stem == split or p.stem.startswith(split + "-"))
+    """A split's draft files. The classifier trains on the dev files only, never a test file."""
+    return split_files(Path(knowledge_dir) / "review" / "examples", split)
 
 
 def read_bank(knowledge_dir: Path, split: str = TRAIN_SPLIT) -> list:
@@ -38,8 +42,7 @@ def read_bank(knowledge_dir: Path, split: str = TRAIN_SPLIT) -> list:
 
 def clearing_files(knowledge_dir: Path, split: str = TRAIN_SPLIT) -> list[Path]:
     """The labelled clearing sentences of a split (knowledge/review/clearing/<split>-*.yaml)."""
-    folder = Path(knowledge_dir) / "review" / "clearing"
-    return sorted(p for p in folder.glob(f"{split}*.yaml") if p.stem == split or p.stem.startswith(split + "-"))
+    return split_files(Path(knowledge_dir) / "review" / "clearing", split)
 
 
 def read_clearing(knowledge_dir: Path, split: str = TRAIN_SPLIT) -> list:
