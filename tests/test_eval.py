@@ -399,15 +399,27 @@ def test_bench_workers_serve_from_this_checkouts_cache(tmp_path, monkeypatch):
     assert "SOCIALPOLICY_CACHE_DIR" not in env and env["SOCIALPOLICY_DATA_DIR"] == str(tmp_path / "data")
 
 
-def test_bench_builds_the_cache_its_workers_link(assistant, settings):
-    """Before any worker starts, the bench builds this checkout's cache (here
-    the session's, already built: loaded, not trained), so a worker never
-    trains inside the measurements of serving."""
+def test_bench_builds_the_cache_its_workers_link(assistant, settings, tmp_path):
+    """Before any worker starts, the bench builds this checkout's cache, so a
+    worker never trains inside the measurements of serving. Here a linked
+    copy of the session's cache without its cue digest: the build writes the
+    digest into that directory and loads the trained model it then finds
+    (training would write another, and take minutes)."""
+    import shutil
+
     from bot.evaluation.bench import prebuild
 
-    report = prebuild(settings, timeout_s=240)
-    assert report["cache_dir"] == str(settings.cache_dir) and report["seconds"] > 0
-    assert list(Path(settings.cache_dir).glob("review-model-*.pkl"))
+    cache = tmp_path / "cache"
+    shutil.copytree(settings.cache_dir, cache, copy_function=os.link)
+    for digest in cache.glob("review-cues-*.txt"):
+        digest.unlink()
+    models = sorted(cache.glob("review-model-*.pkl"))
+    assert models
+
+    report = prebuild(settings.model_copy(update={"cache_dir_override": cache}), timeout_s=240)
+    assert report["cache_dir"] == str(cache) and report["seconds"] > 0
+    assert list(cache.glob("review-cues-*.txt"))
+    assert sorted(cache.glob("review-model-*.pkl")) == models
 
 
 def test_a_bench_prebuild_that_fails_says_why(tmp_path):
