@@ -42,6 +42,15 @@ def test_the_layer_is_trained_on_the_dev_bank_only(reviewer):
     assert model.clearing is not None and model.info["clearing_sentences"] == len(read_clearing(REPO / "knowledge"))
 
 
+def test_a_served_reviews_threads_hand_the_gil_over_within_a_millisecond(reviewer):
+    import sys
+
+    from bot.infra.review_model import GIL_SWITCH_S
+
+    assert reviewer.semantic.model is not None   # the layer is loaded
+    assert sys.getswitchinterval() == GIL_SWITCH_S == 0.001
+
+
 def test_dev_bank_in_sample(reviewer):
     bank = load_bank(REPO / "knowledge", "dev")
     dev = bank[::max(1, len(bank) // 300)]   # about 300 drafts across every file: fast however the bank grows

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import pickle
+import sys
 import time
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from bot.lazy import OnFirstUse
 log = logging.getLogger(__name__)
 
 TRAIN_SPLIT = "dev"   # the locked test split is never trained or tuned on
+GIL_SWITCH_S = 0.001
 
 
 def split_files(folder: Path, split: str) -> list[Path]:
@@ -109,6 +111,13 @@ def _load_or_train_now(knowledge_dir: Path, embeddings, cache_dir: Path | None, 
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=1, user_api="blas")
+    # A review's two threads hand the GIL back and forth: one returns from
+    # ONNX Runtime (which lets go of it) while the other runs the patterns in
+    # Python. At the default 5 ms switch interval the returning thread waits
+    # up to 5 ms each time, and its core idles. 2,000-character reviews, 250
+    # each way, interleaved, 2-core AMD EPYC: p50 103.5 -> 100.1 ms, p95
+    # 110.3 -> 106.2 ms, the same CPU per review; 200 characters alike.
+    sys.setswitchinterval(GIL_SWITCH_S)
     # At review time drafts are embedded directly: a user's text is never cached.
     return SemanticLayer(model, _direct(embeddings))
 
