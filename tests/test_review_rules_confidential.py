@@ -51,3 +51,14 @@ NEAR_MISSES = [
 
 (test_positive, test_near_miss_is_not_medium_or_high, test_cases_are_dutch_and_english,
  test_citations_are_the_policy_files) = shared_rule_tests(RULE, POSITIVES, NEAR_MISSES)
+
+
+@pytest.mark.parametrize("draft, amount", [
+    ("Wist je dat Pieter 4850 euro bruto verdient en Anja 5120?", "5120"),
+    ("fun fact: he earns €4,850.50 a month", "€4,850.50"),
+    ("Mark verdient 3.900 euro, schandalig", "3.900 euro"),
+])
+def test_a_salary_is_highlighted_up_to_the_end_of_the_amount(reviewer, draft, amount):
+    # a span that stopped at the first digit showed "verdient en Anja 5"
+    spans = [draft[f.start:f.end] for f in reviewer.review(draft).findings if f.rule == RULE]
+    assert spans and any(s.endswith(amount) for s in spans), spans

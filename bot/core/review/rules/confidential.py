@@ -96,7 +96,9 @@ _SALARY = rx(
     r"monthly\s+|maand)?(?:salaris|salary|loon|inkomen|income|pay|wage|bonus|loonschaal|salarisschaal)\b|"
     r"\b(?:salaris|salary|loon|inkomen|income|bonus)\s+(?:van|of)\s+(?:mijn|onze|de|the|my|our)\s+(?:\w+\s+)?"
     r"(?:collega|manager|directeur|baas|teamleider|decaan|colleague|boss|director|dean)\b|"
-    r"\b(?:verdient|earns|makes)\s+(?:\w+\s+){0,2}?(?:€|eur\b|euro|\d)"
+    # ...up to the end of the amount, so the highlight never cuts a number ("Anja 5")
+    r"\b(?:verdient|earns|makes)\s+(?:\w+\s+){0,2}?(?:€\s?(?:\d(?:[\d.,]*\d)?)?|eur\b|euro|"
+    r"\d(?:[\d.,]*\d)?(?:\s?(?:euro|eur)\b|\s?€)?)"
 )
 
 
