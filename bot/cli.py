@@ -100,11 +100,12 @@ def _assistant(settings):
     return build_assistant(settings)
 
 
-def _read_stdin_text() -> str:
+def _read_stdin_text(draft: bool = False) -> str:
     # Bytes, decoded leniently and sanitised: binary or garbled input must never crash.
+    # A draft keeps its zero-width characters (sanitize.clean_text says why).
     from bot.channels.sanitize import decode
 
-    return decode(sys.stdin.buffer.read())
+    return decode(sys.stdin.buffer.read(), keep_invisible=draft)
 
 
 def _print_json(obj) -> None:
@@ -189,13 +190,13 @@ def _render_answer(answer) -> None:
     make_console().print(render_answer(answer))
 
 
-def _read_file(path: str) -> str:
+def _read_file(path: str, draft: bool = False) -> str:
     p = Path(path)
     if not p.is_file():
         fail(f"no such file: {path}")
     from bot.channels.sanitize import decode
 
-    return decode(p.read_bytes())
+    return decode(p.read_bytes(), keep_invisible=draft)
 
 
 @app.command()
@@ -223,32 +224,32 @@ def review(
             fail("--image cannot be combined with --batch")
         caption = None
         if file is not None:
-            caption = _read_file(str(file))
+            caption = _read_file(str(file), draft=True)
         elif source == "-":
-            caption = _read_stdin_text()
+            caption = _read_stdin_text(draft=True)
         elif source is not None:
             fail(f"unexpected argument {source!r}: use '-' for stdin or --file")
         _review_image(settings, image, caption, org_id, as_json, blur_out)
         return
     if file is not None:
-        text = _read_file(str(file))
+        text = _read_file(str(file), draft=True)
     elif source in (None, "-"):
         if source is None and sys.stdin.isatty():
             fail("no draft: pipe it in with '-' or give --file")
-        text = _read_stdin_text()
+        text = _read_stdin_text(draft=True)
     else:
         fail(f"unexpected argument {source!r}: use '-' for stdin or --file")
 
-    from bot.channels.sanitize import loads
+    from bot.channels.sanitize import clean_text, loads
     from bot.core.review import InvalidDraft
 
     if batch:
         assistant = _assistant(settings)
         for line in text.splitlines():
-            if not line.strip():
+            if not clean_text(line).strip():   # blank, or only invisible characters
                 continue
             try:
-                item = loads(line)  # depth-capped, strings sanitised
+                item = loads(line, keep_invisible=True)  # depth-capped, strings sanitised
                 if not isinstance(item, dict) or not isinstance(item.get("text"), str):
                     raise ValueError('each line must be an object {"text": "..."}')
                 result = assistant.review(item["text"], org_id)

@@ -80,9 +80,37 @@ def test_review_batch_goes_on_past_bad_lines(run_cli):
     assert out[4]["verdict"] == "do_not_post"
 
 
+# Invisible characters before and inside what the review flags: a zero-width
+# space, a left-to-right mark, a soft hyphen.
+INVISIBLE_DRAFT = ("\u200bIk\u200e hoorde dat de faculteit gaat reorganiseren, nog niet bekend!!! "
+                   "Mail me op j.jan\u200bsen@gmail.com of bel 06-123\u00ad45678")
+
+
+def _offsets_slice(draft: str, review: dict) -> None:
+    assert review["findings"]
+    for f in review["findings"]:
+        assert draft[f["start"]:f["end"]] == f["excerpt"], f
+    mails = [f["excerpt"] for f in review["findings"] if f["rule"] == "personal_data"]
+    assert "j.jan\u200bsen@gmail.com" in mails and "06-123\u00ad45678" in mails
+
+
+def test_review_offsets_slice_the_draft_as_given_with_invisible_characters(run_cli, tmp_path):
+    """The edge used to strip zero-width characters before the core, so every
+    offset after one pointed into another text than the caller's."""
+    _offsets_slice(INVISIBLE_DRAFT, json.loads(run_cli("review", "--json", "-", stdin=INVISIBLE_DRAFT).stdout))
+    draft = tmp_path / "draft.txt"
+    draft.write_text(INVISIBLE_DRAFT, encoding="utf-8")
+    _offsets_slice(INVISIBLE_DRAFT, json.loads(run_cli("review", "--json", "--file", str(draft)).stdout))
+    lines = json.dumps({"text": INVISIBLE_DRAFT}) + "\n" + json.dumps({"text": INVISIBLE_DRAFT}, ensure_ascii=False)
+    done = run_cli("review", "--json", "--batch", "-", stdin=lines.encode())
+    for line in done.stdout.strip().splitlines():
+        _offsets_slice(INVISIBLE_DRAFT, json.loads(line))
+
+
 @pytest.mark.parametrize("stdin, message", [
     (b"", "the draft is empty"),
     (b"  \n\t ", "the draft is empty"),
+    ("\u200b\u200e\u00ad\n".encode(), "the draft is empty"),
     (("x" * 40_001).encode(), "40,000"),
 ])
 def test_review_bad_input_exits_2(run_cli, stdin, message):

@@ -57,6 +57,17 @@ def test_offsets_map_back_through_every_fold():
         pos = i + 1
 
 
+@pytest.mark.parametrize("mark", ["\u200e", "\u200f", "\u2061", "\u2063", "\u206a", "\uffa0"])
+def test_direction_marks_and_invisible_operators_do_not_split_a_word(mark):
+    # The CLI now hands drafts over with them (sanitize.clean_text keep_invisible)
+    text = f"strictly con{mark}fiden{mark}tial: the board cuts the programme"
+    d = Draft(text)
+    assert "confidential" in d.text
+    i = d.text.index("confidential")
+    s, e = d.to_original(i, i + len("confidential"))
+    assert text[s:e] == f"con{mark}fiden{mark}tial"
+
+
 def test_identifiers_and_ordinary_text_are_left_alone():
     text = ("Mail jan.devries@gmail.com of @sanne, IBAN NL91ABNA0417164300, studentnummer s1234567, "
             "BSN 111222333, tel 06-12345678, week5, COVID-19, B2.14, mp3, 4 you. A B C.")

@@ -28,28 +28,31 @@ class UnsafeInput(ValueError):
     """Input that cannot be accepted (too deeply nested JSON)."""
 
 
-def clean_text(text: str) -> str:
+def clean_text(text: str, keep_invisible: bool = False) -> str:
     """A str without lone surrogates or zero-width characters.
 
     Undecodable bytes that Python smuggled into a str as surrogate escapes
     (argv, os.environ) come back as U+FFFD, like bytes decoded with
-    replacement; any other lone surrogate is dropped."""
+    replacement; any other lone surrogate is dropped. `keep_invisible`: a
+    draft to review keeps its zero-width characters, because the review's
+    normaliser drops them itself and maps each finding back to the text as
+    given, so `review --json` offsets slice the caller's own copy."""
     if not isinstance(text, str):
         text = str(text)
     if _SURROGATE.search(text):
         text = _SURROGATE.sub(_escaped_to_replacement, text)
-    return _ZERO_WIDTH.sub("", text)
+    return text if keep_invisible else _ZERO_WIDTH.sub("", text)
 
 
 def _escaped_to_replacement(m: re.Match) -> str:
     return "\ufffd" if "\udc80" <= m.group(0) <= "\udcff" else ""
 
 
-def decode(data: bytes | bytearray | str) -> str:
+def decode(data: bytes | bytearray | str, keep_invisible: bool = False) -> str:
     """Bytes → clean text, decoded as UTF-8 with replacement."""
     if isinstance(data, (bytes, bytearray)):
         data = bytes(data).decode("utf-8", errors="replace")
-    return clean_text(data)
+    return clean_text(data, keep_invisible)
 
 
 def clean_arg(arg: str) -> str:
@@ -86,25 +89,25 @@ def json_depth_ok(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
     return True
 
 
-def loads(data: bytes | str, limit: int = MAX_JSON_DEPTH) -> Any:
+def loads(data: bytes | str, limit: int = MAX_JSON_DEPTH, keep_invisible: bool = False) -> Any:
     """Parse JSON safely: ValueError (json.JSONDecodeError or UnsafeInput)
     for anything malformed, never RecursionError; every string cleaned."""
-    text = decode(data) if isinstance(data, (bytes, bytearray)) else data
+    text = decode(data, keep_invisible) if isinstance(data, (bytes, bytearray)) else data
     if not json_depth_ok(text, limit):
         raise UnsafeInput(f"JSON nested deeper than {limit} levels")
     try:
         value = json.loads(text)
     except RecursionError:  # pragma: no cover - the depth check comes first
         raise UnsafeInput(f"JSON nested deeper than {limit} levels") from None
-    return clean_value(value)
+    return clean_value(value, keep_invisible)
 
 
-def clean_value(value: Any) -> Any:
+def clean_value(value: Any, keep_invisible: bool = False) -> Any:
     """Every string in a parsed JSON value (keys too) cleaned."""
     if isinstance(value, str):
-        return clean_text(value)
+        return clean_text(value, keep_invisible)
     if isinstance(value, list):
-        return [clean_value(v) for v in value]
+        return [clean_value(v, keep_invisible) for v in value]
     if isinstance(value, dict):
-        return {clean_text(k): clean_value(v) for k, v in value.items()}
+        return {clean_text(k): clean_value(v, keep_invisible) for k, v in value.items()}
     return value

@@ -19,7 +19,10 @@ import unicodedata
 from functools import lru_cache
 
 # Invisible characters that split words without showing: dropped.
-INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e\u034f\u061c\u115f\u1160\u17b4\u17b5\u3164")
+# Direction marks and invisible operators too: the CLI hands a draft over
+# with them (sanitize.clean_text), so that offsets slice the text as given.
+INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\u206a\u206b"
+                      "\u206c\u206d\u206e\u206f\ufeff\u180e\u034f\u061c\u115f\u1160\u17b4\u17b5\u3164\uffa0")
 
 # One-for-one replacements applied after NFKC.
 _SPACE_LIKE = {c: " " for c in range(0x00, 0x20) if c not in (0x09, 0x0A, 0x0D)}
