@@ -266,7 +266,7 @@ def review(
                 _render_review(result, item["text"])
         return
 
-    if not text.strip():
+    if not clean_text(text).strip():   # before loading models, so an invisible-only draft fails fast
         fail("the draft is empty")
     if len(text) > MAX_DRAFT_CHARS:
         fail(f"the draft is {len(text):,} characters; the limit is {MAX_DRAFT_CHARS:,}")

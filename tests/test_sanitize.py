@@ -229,3 +229,14 @@ def test_ask_with_invalid_utf8_and_zero_width_in_a_real_process(settings):
     bad = subprocess.run([sys.executable, "-m", "bot.cli", "ask", os.fsdecode(b"\xff\xfe\xe2\x80\x8b")],
                          cwd=REPO, env=env, capture_output=True, timeout=60)
     assert b"Traceback" not in bad.stderr and bad.returncode in (0, 2)
+
+
+def test_the_review_normaliser_drops_every_character_the_edge_drops():
+    """A draft reaches the review with its invisible characters (`review`
+    keeps them so offsets slice the text as given); the normaliser must then
+    drop each one the edge would have, or it could split a flagged word."""
+    from bot.core.review.normalise import INVISIBLE
+
+    dropped = [c for c in map(chr, range(0x10000))
+               if not 0xD800 <= ord(c) <= 0xDFFF and sanitize.clean_text(f"a{c}b") == "ab"]
+    assert dropped and not [hex(ord(c)) for c in dropped if c not in INVISIBLE]
