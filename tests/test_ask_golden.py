@@ -113,8 +113,17 @@ def test_photo_question_short_answer(assistant):
     assert not answer.abstained
     assert "consent" in answer.answer.lower()
     assert any(c.section == "Behoud Privacy" for c in answer.citations)
+    # In Dutch, with both organisations in scope, the router's confidence in
+    # "Behoud Privacy" sits at the summary's threshold (0.73 with converter
+    # v3's vectors, 0.59 with v4's, which give Leiden's "Plaats alleen
+    # persoonlijke foto's" more): whether the one-line summary shows is the
+    # router's call. That the consent rule reaches the asker is not.
     dutch = assistant.ask("Mag ik deze foto posten?")
-    assert "toestemming" in dutch.answer.lower()
+    assert not dutch.abstained
+    privacy = [c for c in dutch.citations if c.section == "Behoud Privacy"]
+    assert privacy
+    shown = dutch.short_answer or privacy[0].quote
+    assert "toestemming" in shown.lower()
 
 
 @pytest.mark.parametrize("question, org, cited_org, section", [

