@@ -280,3 +280,17 @@ def test_garbled_input_never_crashes(reviewer, n):
     assert result.verdict in ("ok", "caution", "do_not_post")
     assert_offsets(text, result)
     assert len(result.findings) <= 40
+
+
+def test_a_detector_after_learning_replaces_a_milder_hit_and_yields_to_an_equal_one():
+    from bot.core.review.engine import after_learning
+    from bot.core.review.rules import Hit
+
+    settled = [Hit("confidential", "semantic", "low", 10, 40), Hit("confidential", "salary", "high", 50, 60),
+               Hit("privacy", "semantic", "medium", 10, 40)]
+    late = [Hit("confidential", "salary", "high", 12, 30), Hit("confidential", "salary", "high", 55, 70)]
+    out = after_learning(settled, late)
+    confidential = sorted((h.start, h.end, h.severity) for h in out if h.rule == "confidential")
+    # the low hint gave way to the detector's high; the equal high (tighter, learned first) stayed
+    assert confidential == [(12, 30, "high"), (50, 60, "high")]
+    assert any(h.rule == "privacy" for h in out)   # other rules are untouched

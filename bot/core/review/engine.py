@@ -23,7 +23,7 @@ from bot.core.models import Citation, Finding, Language, OrganisationInfo, Revie
 from bot.core.review.guidance import message
 from bot.core.review.policy import ReviewPolicy
 from bot.core.review.post_level import settle
-from bot.core.review.rules import RULES, Hit, Institutions
+from bot.core.review.rules import AFTER_LEARNING, RULES, Hit, Institutions
 from bot.core.review.semantic import EXACT_SEVERITY
 from bot.core.review.text import Draft
 
@@ -86,6 +86,20 @@ def merge_semantic(hits: list[Hit], semantic) -> list[Hit]:
         if sum(1 for h in out if h.rule == s.rule) >= MAX_FINDINGS_PER_RULE:
             continue
         out.append(Hit(s.rule, "semantic", s.severity, s.start, s.end, s.confidence))
+    return out
+
+
+def after_learning(hits: list[Hit], late: list[Hit]) -> list[Hit]:
+    """The detectors read after the learned layer (rules.AFTER_LEARNING)
+    join the settled hits with their own severity: a hit of the same rule in
+    the same place as severe or more stays (its span is the tighter one),
+    one less severe gives way."""
+    out = list(hits)
+    for h in late:
+        same = [k for k in out if k.rule == h.rule and k.start < h.end and h.start < k.end]
+        if any(_SEVERITY_RANK[k.severity] >= _SEVERITY_RANK[h.severity] for k in same):
+            continue
+        out = [k for k in out if not any(k is x for x in same)] + [h]
     return out
 
 
@@ -174,6 +188,7 @@ class Reviewer:
             related = self._start_related(draft, scope)
             semantic, call = assessment.finish()
             hits = settle(merge_semantic(hits, semantic), call, EXACT_SEVERITY, _semantic_hit)
+        hits = after_learning(hits, self._hits(draft, self.institutions, AFTER_LEARNING))
         findings = []
         for hit in hits:
             finding = self._finding(draft, hit, scope, language)
@@ -190,11 +205,11 @@ class Reviewer:
 
     # ------------------------------------------------------------------ steps
     @staticmethod
-    def _hits(draft: Draft, institutions: Institutions) -> list[Hit]:
+    def _hits(draft: Draft, institutions: Institutions, checks=RULES) -> list[Hit]:
         """Every rule's hits, one per place. Static: the semantic layer trains
         on it without a reviewer, with the same institutions."""
         out: list[Hit] = []
-        for rule, check in RULES:
+        for rule, check in checks:
             hits = sorted(check(draft, institutions),
                           key=lambda h: (-_SEVERITY_RANK[h.severity], h.start, h.start - h.end))
             kept: list[Hit] = []

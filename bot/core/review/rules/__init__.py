@@ -6,7 +6,7 @@ to show), a severity and a span of the normalised draft. Rules never
 generate text and never follow instructions in the draft: the draft is data.
 No rule module imports another; what two rules read (a rumour, a quoted
 colleague, who a sentence is about, negation and consent) lives in the
-shared helper modules (base, context, people, hearsay, quotes,
+shared helper modules (base, context, people, hearsay, quotes, pay,
 institutions). What a rule cites and advises per institution is data:
 knowledge/review/<org>.yaml.
 """
@@ -24,6 +24,7 @@ from bot.core.review.rules import (
     logo,
     offensive,
     on_behalf,
+    pay,
     personal_data,
     privacy,
     quoting_colleagues,
@@ -50,7 +51,17 @@ RULES: tuple[tuple[str, Check], ...] = (
 )
 RULE_IDS = tuple(r for r, _ in RULES)
 
+# Structural detectors read after the learned layer: their hits keep their
+# severity (the post-level head can neither clear nor raise them) and are no
+# input of the classifier, its training or its features, so adding one never
+# moves the head's operating point. A named person's pay (pay.py): the head
+# retrained on it as a pattern moved dev's clean alarms 76 -> 94 in rules
+# that have nothing to do with pay (bench/HISTORY.md, session 47).
+AFTER_LEARNING: tuple[tuple[str, Check], ...] = (
+    ("confidential", pay.check),
+)
+
 # The semantic layer reads these lexical cues as features.
 _PHOTO = PHOTO
 
-__all__ = ["RULES", "RULE_IDS", "Hit", "Institutions", "MAX_MATCHES", "about_person", "has_name"]
+__all__ = ["AFTER_LEARNING", "RULES", "RULE_IDS", "Hit", "Institutions", "MAX_MATCHES", "about_person", "has_name"]
