@@ -186,9 +186,12 @@ class Reviewer:
         if assessment is not None:
             assessment.embed(hits)
             related = self._start_related(draft, scope)
+        # the detectors read after learning run while the segments are embedded
+        late = self._hits(draft, self.institutions, AFTER_LEARNING)
+        if assessment is not None:
             semantic, call = assessment.finish()
             hits = settle(merge_semantic(hits, semantic), call, EXACT_SEVERITY, _semantic_hit)
-        hits = after_learning(hits, self._hits(draft, self.institutions, AFTER_LEARNING))
+        hits = after_learning(hits, late)
         findings = []
         for hit in hits:
             finding = self._finding(draft, hit, scope, language)

@@ -127,39 +127,39 @@ def pay_spans(d: Draft, inst: Institutions) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     listed: list[tuple[int, int]] = []    # a name and a bare sum: pay only as a list in a pay post
 
-    def row(s: int, e: int) -> str | None:
+    def row(unit: str, scale, amount) -> str | None:
         """"pay" for a row headed by a name with a scale or a sum called pay,
         "sum" for one with a bare sum, None for anything else."""
-        unit = t[s:e]
         head = _ROW_NAME.match(unit)
         if head is None and ":" in unit[:40]:    # "Salarissen team: Pieter 4.850"
             head = _ROW_NAME.match(unit[unit.index(":") + 1:])
         if head is None or not _is_name(head.group(1), inst):
             return None
-        if SCALE.search(unit) or (AMOUNT.search(unit) and PAY_WORD.search(unit)):
+        if scale or (amount and PAY_WORD.search(unit)):
             return "pay"
-        return "sum" if AMOUNT.search(unit) else None
+        return "sum" if amount else None
 
     def lead(s: int, e: int) -> tuple[int, int]:
-        return s + len(t[s:e]) - len(t[s:e].lstrip()), e
+        return e - len(t[s:e].lstrip()), e
 
     for s, e in _units(t, _LINE_BREAK, limit=MAX_LINES):
         line = t[s:e]
-        if not (SCALE.search(line) or AMOUNT.search(line) or _ALLOWANCE.search(line)):
+        scale, amount = SCALE.search(line), AMOUNT.search(line)
+        if not (scale or amount or _ALLOWANCE.search(line)):
             continue
-        if row(s, e) == "pay":
+        if row(line, scale, amount) == "pay":
             spans.append(lead(s, e))
             continue
         said = _paid_name_at(line, inst)
-        if said is not None and (SCALE.search(line) or PAY_WORD.search(line, said)):
+        if said is not None and (scale or PAY_WORD.search(line, said)):
             spans.append((s + said, e))
             continue
-        if (SCALE.search(line) or (AMOUNT.search(line) and _PAY_SURE.search(line))) \
-                and _ONE_PERSON.search(_EITHER.sub(" ", line)):
+        if (scale or (amount and _PAY_SURE.search(line))) and _ONE_PERSON.search(_EITHER.sub(" ", line)):
             spans.append(lead(s, e))
             continue
         for cs, ce in _units(t, _CLAUSE_BREAK, s, e):   # "Salarissen: Pieter 4.850, Anja 5.120"
-            kind = row(cs, ce)
+            clause = t[cs:ce]
+            kind = row(clause, SCALE.search(clause), AMOUNT.search(clause))
             if kind == "pay":
                 spans.append(lead(cs, ce))
             elif kind == "sum" and pay_post:
