@@ -262,6 +262,45 @@ def test_an_institution_the_bank_never_names_reuses_the_trained_model(tmp_path, 
     assert len(models()) == 2
 
 
+def test_a_changed_pattern_reads_the_cues_again_and_a_comment_keeps_the_model(tmp_path, bank, monkeypatch):
+    """The remembered cue digest belongs to one version of the review's code:
+    after a pattern changes, the digest is made again (a model trained on
+    the old cues is not served), and a change that leaves the cues as they
+    were (a comment) still finds the model already trained."""
+    import shutil
+
+    import bot.core.review as review
+    import bot.core.review.semantic as semantic
+    import bot.infra.review_model as review_model
+    from bot.core.review.rules import Institutions
+
+    digest_of = review_model.review_code_digest
+    code, cues, made = ["v1"], ["cues-1"], []
+
+    def fake_cue_digest(*args):
+        made.append(cues[0])
+        return cues[0]
+
+    monkeypatch.setattr(review_model, "review_code_digest", lambda: code[0])
+    monkeypatch.setattr(semantic, "cue_digest", fake_cue_digest)
+    path = lambda: review_model._model_path(bank, "e5", Institutions(), tmp_path)  # noqa: E731
+
+    first = path()
+    assert path() == first and made == ["cues-1"]           # remembered
+    code[0], cues[0] = "v2", "cues-2"                       # a pattern changed
+    second = path()
+    assert second != first and made == ["cues-1", "cues-2"]
+    code[0] = "v3"                                          # a comment changed
+    assert path() == second and made == ["cues-1", "cues-2", "cues-2"]
+
+    copy = tmp_path / "review"
+    shutil.copytree(Path(review.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert digest_of(copy) == digest_of()
+    pay = copy / "rules" / "pay.py"
+    pay.write_text(pay.read_text() + "\n# a comment\n")
+    assert digest_of(copy) != digest_of()
+
+
 def test_the_model_keeps_the_institutions_it_was_trained_with(model, catalogue):
     """Training and serving read names the same way: a word that names an
     institution is not a person's name, whichever reviewers this process built."""

@@ -126,14 +126,16 @@ def _model_path(drafts, embedder_name: str, institutions, cache_dir: Path | None
     """The model's file, keyed by what training reads of the institutions
     (`cue_digest`), not by the institutions themselves: adding one that the
     labelled drafts never name reuses the trained model instead of training
-    for minutes. The digest is remembered per set of institutions."""
+    for minutes. The digest is remembered per set of institutions and per
+    version of the review's code: a changed pattern changes the cues, so the
+    remembered digest would name a model trained on the old ones."""
     from bot.core.review import RULE_IDS
     from bot.core.review.engine import Reviewer
     from bot.core.review.semantic import bank_fingerprint, cue_digest
 
     if cache_dir is None:
         return None
-    key = cache_dir / f"review-cues-{bank_fingerprint(drafts, embedder_name, institutions)}.txt"
+    key = cache_dir / f"review-cues-{bank_fingerprint(drafts, embedder_name, institutions)}-{review_code_digest()}.txt"
     try:
         digest = key.read_text().strip()
     except OSError:
@@ -142,6 +144,22 @@ def _model_path(drafts, embedder_name: str, institutions, cache_dir: Path | None
         digest = cue_digest(drafts, RULE_IDS, Reviewer._hits, institutions)
         _save(key, digest.encode())
     return cache_dir / f"review-model-{bank_fingerprint(drafts, embedder_name, digest, clearing)}.pkl"
+
+
+def review_code_digest(root: Path | None = None) -> str:
+    """The review package's source (the patterns and everything the cues are
+    read with). Only the remembered cue digest is keyed by it: a comment's
+    change costs one cue digest (~20 s), and training again only when the
+    cues themselves changed."""
+    import hashlib
+
+    import bot.core.review as review
+
+    root = Path(root or Path(review.__file__).parent)
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:12]
 
 
 def _save(path: Path, data: bytes) -> None:
