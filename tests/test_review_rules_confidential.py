@@ -125,3 +125,54 @@ def test_the_pay_detector_on_the_drafts_it_was_written_on(reviewer):
     problems = {d.id for d in drafts if not d.clean}
     assert not found - problems, sorted(found - problems)
     assert len(found & problems) >= 0.55 * len(problems), (len(found & problems), len(problems))
+
+
+# Content the post marks confidential (rules/marking.py): high on the marked
+# sentence, whatever the learned layer makes of it.
+MARKED = [
+    ("Vertrouwelijk: de afdeling gaat dicht.", "Vertrouwelijk: de afdeling gaat dicht."),
+    ("V e r t r o u w e l i j k: de afdeling gaat dicht.", "de afdeling gaat dicht"),
+    ("🔒 Vertrouwelijk - de reorganisatie wordt pas in maart bekend", "de reorganisatie wordt pas in maart bekend"),
+    ("[intern] nieuwe roosters komen pas na de kerst", "[intern] nieuwe roosters"),
+    ("Leuk weekend gehad!\nAlleen voor intern gebruik: de begroting 2027 gaat 4% omlaag", "Alleen voor intern gebruik"),
+    ("STRICTLY CONFIDENTIAL - board minutes attached, enjoy", "STRICTLY CONFIDENTIAL"),
+]
+
+
+@pytest.mark.parametrize("draft, highlighted", MARKED)
+def test_what_a_post_marks_confidential_is_high(reviewer, draft, highlighted):
+    result = reviewer.review(draft)
+    # a tighter high hit of the patterns in the same place stands (engine.after_learning)
+    spans = [draft[f.start:f.end] for f in result.findings if f.rule == RULE and f.severity == "high"]
+    assert any(highlighted in s or s in highlighted for s in spans), (spans, highlighted)
+    assert result.verdict == "do_not_post"
+
+
+@pytest.mark.parametrize("draft", [
+    "Book club pick: a box of confidential letters that were supposed to be destroyed after the war",
+    "Confidential note to self: never again reorganising my bookshelf by colour 😂",
+    "Lol, 'vertrouwelijk' staat nu op elke mail van het faculteitsbureau",
+    "Hot take: 'confidential' has to mean something.",
+    "Niet vertrouwelijk: de open dag is op 12 maart, iedereen welkom!",
+    "Intern: Sarah from Avans, starting Monday! Say hi 👋",
+    "Internal medicine: great guest lecture today",
+])
+def test_the_word_alone_is_no_marking(draft):
+    from bot.core.review.rules import Institutions, marking
+    from bot.core.review.text import Draft
+
+    assert marking.check(Draft(draft), Institutions()) == []
+
+
+def test_no_clean_dev_draft_is_marked():
+    """The marking detector on the whole dev bank: no clean draft touched
+    (when it was written it fired on 2 of 9,921, both labelled confidential high)."""
+    from bot.core.review.rules import Institutions, marking
+    from bot.core.review.text import Draft
+    from bot.infra.review_model import read_bank
+    from review_support import KNOWLEDGE
+
+    bank = [d for _, d in read_bank(KNOWLEDGE)]
+    marked = [d for d in bank if marking.check(Draft(d.text), Institutions())]
+    assert marked and not [d.id for d in marked if d.clean]
+    assert all("confidential" in d.rules for d in marked)

@@ -7,7 +7,7 @@ generate text and never follow instructions in the draft: the draft is data.
 No rule module imports another; what two rules read (a rumour, a quoted
 colleague, who a sentence is about, negation and consent) lives in the
 shared helper modules (base, context, people, hearsay, quotes, pay,
-institutions). What a rule cites and advises per institution is data:
+marking, institutions). What a rule cites and advises per institution is data:
 knowledge/review/<org>.yaml.
 """
 
@@ -22,6 +22,7 @@ from bot.core.review.rules import (
     copyright,
     emotional,
     logo,
+    marking,
     offensive,
     on_behalf,
     pay,
@@ -59,6 +60,7 @@ RULE_IDS = tuple(r for r, _ in RULES)
 # that have nothing to do with pay (bench/HISTORY.md, session 47).
 AFTER_LEARNING: tuple[tuple[str, Check], ...] = (
     ("confidential", pay.check),
+    ("confidential", marking.check),
 )
 
 # The semantic layer reads these lexical cues as features.
