@@ -78,11 +78,6 @@ PAY_ROWS = [
 ]
 
 
-@pytest.mark.parametrize("draft, highlighted", PAY_ROWS)
-def test_a_named_persons_pay_is_high_on_its_row(reviewer, draft, highlighted):
-    result = reviewer.review(draft)
-    spans = [draft[f.start:f.end] for f in result.findings if f.rule == RULE and f.severity == "high"]
-    assert any(highlighted in s or s in highlighted for s in spans), (spans, highlighted)
 
 
 @pytest.mark.parametrize("draft", [
@@ -139,8 +134,8 @@ MARKED = [
 ]
 
 
-@pytest.mark.parametrize("draft, highlighted", MARKED)
-def test_what_a_post_marks_confidential_is_high(reviewer, draft, highlighted):
+@pytest.mark.parametrize("draft, highlighted", PAY_ROWS + MARKED)
+def test_pay_and_what_a_post_marks_confidential_are_high_where_they_stand(reviewer, draft, highlighted):
     result = reviewer.review(draft)
     # a tighter high hit of the patterns in the same place stands (engine.after_learning)
     spans = [draft[f.start:f.end] for f in result.findings if f.rule == RULE and f.severity == "high"]
