@@ -78,8 +78,6 @@ PAY_ROWS = [
 ]
 
 
-
-
 @pytest.mark.parametrize("draft", [
     "Vacature: docent Bouwkunde (0,8 fte), schaal 11 cao mbo. Reageren kan tot 1 mei.",
     "Reminder: the CAO-NU salary tables are public, a postdoc is usually scale 10 and an assistant professor scale 11.",

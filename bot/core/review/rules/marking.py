@@ -43,7 +43,7 @@ def check(d: Draft, inst: Institutions) -> list[Hit]:
                 continue
             if any(h.start <= m.start() < h.end for h in hits):
                 continue
-            start, end = d.sentence_span(m.start())
+            start, end = d.sentence_span(m.start())     # the marked sentence, from its start
             end = max(start + len(t[start:end].rstrip()), m.end())
-            hits.append(Hit("confidential", "marked", "high", min(start, m.start()), end))
+            hits.append(Hit("confidential", "marked", "high", start, end))
     return hits
