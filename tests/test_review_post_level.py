@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.core.review.post_level import (LEVELS, PostCall, PostLevelHead, QuantileCodes, decide, fit_head, high_share,
-                                        post_features, settle)
+from bot.core.review.post_level import (LEVELS, PostCall, PostLevelHead, PostTopic, QuantileCodes, decide, fit_head,
+                                        high_share, post_features, settle)
 from bot.core.review.rules import Hit
 from bot.core.review.operating_point import _argmax_by_group, threshold_levels
 
@@ -199,3 +199,28 @@ def test_the_head_can_clear_a_post_on_its_clean_signal():
     # without it the head cannot tell them apart
     _, blind = fit_head(post_features(proba, zeros, zeros, zeros, zeros, np.zeros(n)), y, y == 0, 3.0, [folds])
     assert blind["cv_verdicts"] < 0.7
+
+
+def test_the_topic_axes_are_the_bank_means_main_directions():
+    """PostTopic: the first axis is the direction the posts' means spread
+    along most, the axes are orthonormal, and the bank's centre sits at 0."""
+    rng = np.random.default_rng(0)
+    direction = np.zeros(8)
+    direction[3] = 1.0
+    means = rng.normal(size=(200, 1)) * 5.0 * direction + rng.normal(size=(200, 8)) * 0.1
+    topic = PostTopic(means, axes=3)
+    assert topic.axes.shape == (8, 3)
+    assert np.allclose(topic.axes.T @ topic.axes, np.eye(3), atol=1e-5)
+    assert abs(topic.axes[3, 0]) > 0.99
+    assert np.allclose(topic(topic.centre[None, :]), 0.0, atol=1e-6)
+    assert np.allclose(np.abs(topic(means)[:, 0]), np.abs(means[:, 3] - means[:, 3].mean()), atol=0.05)
+
+
+def test_the_topic_columns_follow_the_others():
+    base = post_features(np.zeros((2, 3)), np.zeros((2, 3)), np.zeros((2, 3)), np.zeros((2, 3)), np.zeros((2, 3)),
+                         np.zeros(2))
+    topic = np.array([[1.0, 2.0], [3.0, 4.0]])
+    with_topic = post_features(np.zeros((2, 3)), np.zeros((2, 3)), np.zeros((2, 3)), np.zeros((2, 3)),
+                               np.zeros((2, 3)), np.zeros(2), topic=topic)
+    assert with_topic.shape == (2, base.shape[1] + 2)
+    assert np.array_equal(with_topic[:, -2:], topic.astype(np.float32))

@@ -541,6 +541,29 @@ def test_the_head_reads_the_posts_highest_clean_signal(model, embedder, monkeypa
     assert seen[0][7] is None     # trained without clearing sentences: no clearing columns
 
 
+def test_the_head_reads_where_the_mean_of_the_embedded_segments_sits(model, embedder, monkeypatch):
+    """The head is given the post's topic: the mean vector of the segments
+    the review embedded, on the axes it was trained with (PostTopic)."""
+    from bot.core.review import layer as scoring
+    from bot.core.review.text import Draft
+
+    assert model.head is not None and model.head.topic is not None
+    embed = lambda texts: np.array(embedder.embed_documents(list(texts)), dtype=np.float32)  # noqa: E731
+    seen = []
+    original = scoring.post_features
+
+    def spy(*args):
+        seen.append(args[8])
+        return original(*args)
+
+    monkeypatch.setattr(scoring, "post_features", spy)
+    assessment = SemanticLayer(model, embed).start(Draft("Great week with the team. Views my own, not my employer's."))
+    assessment.embed([])
+    assessment.finish()
+    expected = model.head.topic(assessment.vectors.mean(axis=0, keepdims=True))
+    assert seen[0].shape == (1, model.head.topic.axes.shape[1]) and np.allclose(seen[0], expected)
+
+
 def test_the_head_reads_the_highest_clearing_score_of_the_embedded_segments(model, embedder, monkeypatch):
     """With a clearing model (clearing.py), the head gets, per kind, the
     highest score among the segments the review embedded."""
@@ -563,7 +586,7 @@ def test_the_head_reads_the_highest_clearing_score_of_the_embedded_segments(mode
 
     def spy(*args):
         seen.append(args[7])
-        return original(*args[:7])      # the fixture's head was trained without the columns
+        return original(*args[:7], None, *args[8:])   # the fixture's head was trained without them
 
     monkeypatch.setattr(scoring, "post_features", spy)
     layer = SemanticLayer(dataclasses.replace(model, clearing=clearing), embed)

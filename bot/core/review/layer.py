@@ -120,11 +120,16 @@ class Assessment:
         level = threshold_levels(draft_max, fired_max, m.severe, m.clear, m.rank)
         x = post_features(draft_max[None, :], self.logits.max(axis=0)[None, :], post,
                           pattern_levels(self.cue_hits, m.rule_ids)[None, :], high[None, :], np.array([level]),
-                          np.array([float(self.clean_signal.max())]), self._clearing())
+                          np.array([float(self.clean_signal.max())]), self._clearing(), self._topic())
         order = tuple(m.rule_ids[j] for j in np.argsort(-draft_max, kind="stable"))
         spans = {rule: (segs[chosen[best[j]]].start, segs[chosen[best[j]]].end, round(float(draft_max[j]), 3))
                  for j, rule in enumerate(m.rule_ids)}
         return PostCall(int(m.head.predict(x)[0]), order, spans)
+
+    def _topic(self) -> np.ndarray | None:
+        """Where the post sits among the bank's posts (post_level.PostTopic; None: a head without it)."""
+        topic = getattr(self.model.head, "topic", None)
+        return None if topic is None else topic(self.vectors.mean(axis=0, keepdims=True))
 
     def _clearing(self) -> np.ndarray | None:
         """Per kind of clearing element, the highest score of the embedded segments (None: no clearing model)."""

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 
 from bot.core.models import SEVERITY_RANK as _SEVERITY_RANK
-from bot.core.review.post_level import LEVELS, fit_head, high_share, post_features
+from bot.core.review.post_level import LEVELS, PostTopic, fit_head, high_share, post_features
 
 if TYPE_CHECKING:
     from bot.core.review.semantic import TrainingSet
@@ -61,14 +61,28 @@ def fit_post_head(ts: TrainingSet, rule_ids, vectors, oof_proba, oof_logits, oof
         post_clearing = np.zeros((n_drafts, k), dtype=np.float32)
         rows = np.flatnonzero(ts.real & seen)
         np.maximum.at(post_clearing, ts.groups[rows], clearing[rows])
-    x = post_features(draft_max, stage1, oof_post, ts.pattern_level, high, levels, clean_signal, post_clearing)
+    means = embedded_means(ts, vectors, seen)
+    topic = PostTopic(means)
+    x = post_features(draft_max, stage1, oof_post, ts.pattern_level, high, levels, clean_signal, post_clearing,
+                      topic(means))
     y = verdict_levels(ts)
     clean = np.array([d.clean for d in ts.drafts])
     partitions = [ts.folds(FOLDS, salt) for salt in HEAD_PARTITIONS]
     head, info = fit_head(x, y, clean, clean_cost, partitions)
+    head.topic = topic
     info.update(thresholds_verdicts=round(float((levels == y).mean()), 4),
                 thresholds_clean_alarms=int(((levels > 0) & clean).sum()))
     return head, info
+
+
+def embedded_means(ts: TrainingSet, vectors: np.ndarray, seen: np.ndarray) -> np.ndarray:
+    """Per draft, the mean vector of the segments a review would embed (the
+    context a review has)."""
+    rows = np.flatnonzero(ts.real & seen)
+    n = len(ts.drafts)
+    sums = np.zeros((n, vectors.shape[1]), dtype=np.float64)
+    np.add.at(sums, ts.groups[rows], vectors[rows])
+    return sums / np.maximum(np.bincount(ts.groups[rows], minlength=n), 1)[:, None]
 
 
 def reviewed_segments(ts: TrainingSet, logits: np.ndarray, r: int) -> np.ndarray:

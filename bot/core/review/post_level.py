@@ -43,21 +43,46 @@ class PostCall:
 
 def post_features(proba: np.ndarray, stage1: np.ndarray, post: np.ndarray, pattern: np.ndarray,
                   high: np.ndarray, rule_level: np.ndarray, clean_signal: np.ndarray | None = None,
-                  clearing: np.ndarray | None = None) -> np.ndarray:
+                  clearing: np.ndarray | None = None, topic: np.ndarray | None = None) -> np.ndarray:
     """One row per post. `proba`, `stage1`, `post`, `high`: per rule, (posts x
     rules); `pattern`: the patterns' highest severity rank per rule (0-3);
     `rule_level`: what the per-rule thresholds say (0-2); `clean_signal`: per
     post, the highest clean signal of its segments (semantic.py; None: 0);
     `clearing`: per post and kind of clearing element, the highest score of
-    its segments (clearing.py; None: a model trained without them, no columns)."""
+    its segments (clearing.py; None: a model trained without them, no columns);
+    `topic`: per post, where it sits among the bank's posts (PostTopic; None:
+    no columns)."""
     rule_level = np.asarray(rule_level).reshape(-1, 1)
     clean_signal = np.zeros(len(rule_level)) if clean_signal is None else np.asarray(clean_signal, dtype=np.float32)
-    extra = [] if clearing is None else [np.asarray(clearing, dtype=np.float32)]
+    extra = [np.asarray(a, dtype=np.float32) for a in (clearing, topic) if a is not None]
     return np.hstack([
         proba, np.tanh(stage1 / 4.0), np.tanh(post / 4.0),
         pattern >= 1, pattern >= 2, pattern >= 3, high * proba,
         rule_level == 1, rule_level == 2, np.tanh(clean_signal.reshape(-1, 1) / 4.0), *extra,
     ]).astype(np.float32)
+
+
+TOPIC_AXES = 16
+
+
+class PostTopic:
+    """Where a post sits among the bank's posts: the mean e5 vector of the
+    segments a review embeds, on the first TOPIC_AXES principal axes of the
+    dev drafts' means. The head's trees can then learn that a rule's score
+    weighs differently in one kind of post than in another (a joke about a
+    colleague, a pet's birthday). Unsupervised, so fitted on all of dev.
+    Dev, the head out of fold (three partitions, 9,921 drafts, bias 1.5):
+    weighted count 59,774 -> 59,826, clean drafts alarmed 107.7 -> 106.7,
+    verdicts 0.8331 -> 0.8346 (8 axes: 59,790; a noise column: 59,762)."""
+
+    def __init__(self, means: np.ndarray, axes: int = TOPIC_AXES) -> None:
+        means = np.asarray(means, dtype=np.float64)
+        self.centre = means.mean(axis=0).astype(np.float32)
+        _, _, vh = np.linalg.svd(means - self.centre, full_matrices=False)
+        self.axes = np.ascontiguousarray(vh[:axes].T, dtype=np.float32)
+
+    def __call__(self, means: np.ndarray) -> np.ndarray:
+        return (np.asarray(means, dtype=np.float32) - self.centre) @ self.axes
 
 
 def high_share(queries: np.ndarray, positives: np.ndarray, is_high: np.ndarray,
@@ -86,6 +111,7 @@ class PostLevelHead:
         self.seed = seed
         self.ok_bias = ok_bias      # log-odds added to `ok`: how sure the head must be to alarm
         self.model = None
+        self.topic: PostTopic | None = None     # how its `topic` columns are read (None: none)
 
     def fit(self, x: np.ndarray, y: np.ndarray, weight: np.ndarray) -> "PostLevelHead":
         from sklearn.ensemble import HistGradientBoostingClassifier

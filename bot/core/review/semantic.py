@@ -45,7 +45,7 @@ from bot.core.review.ngrams import scores as ngram_scores
 from bot.core.review.segments import Segment, segments
 from bot.core.review.text import Draft
 
-FEATURE_VERSION = "sem-v29"   # v29: the clearing model's columns in the post-level head
+FEATURE_VERSION = "sem-v31"   # v31: where the post sits among the bank's posts (PostTopic) in the post-level head
 # Per review: what stage 2 may embed. On the first small bank 400 / 250 / 120
 # characters kept recall alike (0.784 / 0.781 / 0.781); on round 17's 9,025 dev
 # drafts (5-fold CV through the whole review) 250 / 500 / 800 gave rule recall
